@@ -1,0 +1,99 @@
+/* dw_config — the one YAML file (deploy/dualwatch.yaml) that all services read.
+ *
+ * Each key is declared once, in a table in dw_config.c (pgbouncer's
+ * bouncer_params[] idea): dotted name, type, where it lands in dw_config_t,
+ * default, and a one-line doc. An unknown key, a value of the wrong type or out
+ * of range, or a malformed file stops the service: dw_config_load returns NULL
+ * and err says "file:line: reason". Environment variables override secrets:
+ * DW_DATABASE_CONNINFO replaces database.conninfo. */
+#ifndef DW_CONFIG_H
+#define DW_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#define DW_CFG_MAX_SECTIONS 64
+#define DW_CFG_MAX_DEPTS 256 /* per section */
+#define DW_CFG_STR 256
+
+typedef enum dw_section_kind {
+    DW_SECTION_BUSINESS,      /* 业务股室 */
+    DW_SECTION_COMPREHENSIVE, /* 综合股 */
+    DW_SECTION_BUDGET,        /* 预算股 */
+    DW_SECTION_TREASURY,      /* 国库收付中心 */
+    DW_SECTION_INVESTMENT,    /* 财政投资评审中心 */
+    DW_SECTION_SUPERVISION,   /* 监督检查股 */
+    DW_SECTION_LEADERSHIP,    /* 局党组 */
+} dw_section_kind_t;
+
+typedef struct dw_cfg_section {
+    char code[64];                           /* topic-safe: task.<code>. */
+    char name[128];                          /* 社会保障股 */
+    dw_section_kind_t kind;
+    char depts[DW_CFG_MAX_DEPTS][32];        /* 对口: dept_codes this section looks after */
+    size_t n_depts;
+} dw_cfg_section_t;
+
+typedef struct dw_config {
+    char path[DW_CFG_STR];          /* the file it came from */
+    char instance[64];              /* instance: a name for logs and ipc endpoints */
+    int log_level;                  /* log.level: debug | info | warn | error -> dw_log_level_t */
+
+    struct {
+        char conninfo[1024];        /* database.conninfo (libpq); env DW_DATABASE_CONNINFO wins */
+        int connect_retry_s;        /* database.connect_retry_s: keep retrying this long at start */
+    } database;
+
+    struct {
+        char endpoint[DW_CFG_STR];  /* intake.endpoint: ROUTER for producers (tcp://127.0.0.1:7401) */
+        int batch_max;              /* intake.batch_max: messages per transaction */
+        int batch_wait_ms;          /* intake.batch_wait_ms: longest wait to fill a batch */
+        int inflight_max;           /* intake.inflight_max: unacked messages per producer */
+        int64_t socket_maxmsgsize;  /* intake.socket_maxmsgsize: ZMQ_MAXMSGSIZE, above the contract limit */
+    } intake;
+
+    struct {
+        /* internal endpoints: each stage binds a PUB for its output events */
+        char intake_events[DW_CFG_STR];   /* pipeline.intake_events */
+        char validate_events[DW_CFG_STR]; /* pipeline.validate_events */
+        char analyze_events[DW_CFG_STR];  /* pipeline.analyze_events */
+        char route_events[DW_CFG_STR];    /* pipeline.route_events */
+        int batch_max;                    /* pipeline.batch_max: events per stage transaction */
+        int catchup_ms;                   /* pipeline.catchup_ms: idle poll of the upstream table */
+    } pipeline;
+
+    struct {
+        char pub_endpoint[DW_CFG_STR];    /* notify.pub_endpoint (tcp://127.0.0.1:7405) */
+        char replay_endpoint[DW_CFG_STR]; /* notify.replay_endpoint (tcp://127.0.0.1:7406) */
+        int heartbeat_ms;                 /* notify.heartbeat_ms */
+        int retention_days;               /* notify.retention_days: outbox kept this long */
+        int pub_hwm;                      /* notify.pub_hwm: ZMQ_SNDHWM of the PUB socket */
+    } notify;
+
+    struct {
+        char as_of[16];             /* clock.as_of: "" = today in Asia/Shanghai, or YYYY-MM-DD */
+    } clock;
+
+    dw_cfg_section_t sections[DW_CFG_MAX_SECTIONS]; /* sections: list of maps */
+    size_t n_sections;
+} dw_config_t;
+
+/* Loads path over the defaults. NULL on any error, with "file:line: reason" in
+ * err (size errlen). The caller owns the result. */
+dw_config_t *dw_config_load(const char *path, char *err, size_t errlen);
+/* Defaults only (no file). */
+dw_config_t *dw_config_defaults(void);
+void dw_config_destroy(dw_config_t **self_p);
+
+/* The business section (业务股室) that looks after dept_code, or NULL. */
+const dw_cfg_section_t *dw_config_business_section(const dw_config_t *cfg, const char *dept_code);
+/* The first section of a kind, or NULL. */
+const dw_cfg_section_t *dw_config_section_of_kind(const dw_config_t *cfg, dw_section_kind_t kind);
+
+/* Writes every key with its type, default and doc (for `dwctl config-keys` and
+ * the README). */
+void dw_config_describe(FILE *out);
+
+#endif
