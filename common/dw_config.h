@@ -5,7 +5,10 @@
  * default, and a one-line doc. An unknown key, a value of the wrong type or out
  * of range, or a malformed file stops the service: dw_config_load returns NULL
  * and err says "file:line: reason". Environment variables override secrets:
- * DW_DATABASE_CONNINFO replaces database.conninfo. */
+ * DW_DATABASE_CONNINFO replaces database.conninfo. `dw_config_describe` (and
+ * deploy/dualwatch.yaml) list every key; a key marked "restart" keeps its value
+ * until the service restarts, and dw_config_reload_check refuses a new file
+ * that changes one. */
 #ifndef DW_CONFIG_H
 #define DW_CONFIG_H
 
@@ -73,6 +76,11 @@ typedef struct dw_config {
     } notify;
 
     struct {
+        int case_review_days;       /* route.case_review_days: calendar days a business section has to review
+                                       a deviation case (its due date) */
+    } route;
+
+    struct {
         char as_of[16];             /* clock.as_of: "" = today in Asia/Shanghai, or YYYY-MM-DD */
     } clock;
 
@@ -80,11 +88,12 @@ typedef struct dw_config {
     size_t n_sections;
 } dw_config_t;
 
-/* Loads path over the defaults. NULL on any error, with "file:line: reason" in
- * err (size errlen). The caller owns the result. */
-dw_config_t *dw_config_load(const char *path, char *err, size_t errlen);
-/* Defaults only (no file). */
-dw_config_t *dw_config_defaults(void);
+/* Loads path over the defaults, then applies the environment overrides. NULL on
+ * any error, with "file:line: reason" in err (size errlen; "file: reason" when
+ * the file cannot be read at all). The caller owns the result. */
+dw_config_t *dw_config_load(const char *path, char *err, size_t errlen) __attribute__((warn_unused_result));
+/* Defaults only (no file, no environment); NULL only when out of memory. */
+dw_config_t *dw_config_defaults(void) __attribute__((warn_unused_result));
 void dw_config_destroy(dw_config_t **self_p);
 
 /* The business section (业务股室) that looks after dept_code, or NULL. */
@@ -95,5 +104,15 @@ const dw_cfg_section_t *dw_config_section_of_kind(const dw_config_t *cfg, dw_sec
 /* Writes every key with its type, default and doc (for `dwctl config-keys` and
  * the README). */
 void dw_config_describe(FILE *out);
+
+/* true if next may replace running at reload (SIGHUP): every key marked
+ * "restart" is unchanged. Otherwise false, with "key: reason" in err. */
+bool dw_config_reload_check(const dw_config_t *running, const dw_config_t *next, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* "business", "comprehensive", ... as written in the file; "unknown" out of range. */
+const char *dw_section_kind_name(dw_section_kind_t kind);
+/* The kind named by name, or -1. */
+int dw_section_kind_parse(const char *name);
 
 #endif

@@ -27,7 +27,8 @@ bool dw_date_parse(const char *s, dw_date_t *out) __attribute__((warn_unused_res
 /* Writes "YYYY-MM-DD" (11 bytes with NUL). */
 void dw_date_format(dw_date_t d, char out[11]);
 
-/* Days since 1970-01-01 (negative before), and back. */
+/* Days since 1970-01-01 (negative before), and back. dw_date_from_days of a
+ * day outside 0001-01-01..9999-12-31 gives a date dw_date_valid refuses. */
 int64_t dw_date_to_days(dw_date_t d);
 dw_date_t dw_date_from_days(int64_t days);
 dw_date_t dw_date_add_days(dw_date_t d, int64_t n);
@@ -36,8 +37,11 @@ int dw_date_cmp(dw_date_t a, dw_date_t b);
 int dw_date_day_of_year(dw_date_t d); /* 1..366 */
 int dw_days_in_year(int year);        /* 365 or 366 */
 
-/* The business date in Asia/Shanghai at a unix time in milliseconds. */
+/* The business date in Asia/Shanghai at a unix time in milliseconds (floor
+ * division, so -1 ms is still 1970-01-01 in Shanghai). */
 dw_date_t dw_business_date(int64_t unix_ms);
+/* Today's business date (dw_business_date(dw_now_ms())). */
+dw_date_t dw_business_today(void);
 /* Wall clock, unix milliseconds. */
 int64_t dw_now_ms(void);
 /* Monotonic clock, milliseconds (for timers and latency). */

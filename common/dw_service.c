@@ -1,0 +1,90 @@
+#include "dw_service.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include "dw_log.h"
+#include "dw_zmq.h"
+
+static void usage(FILE *out, const char *name)
+{
+    fprintf(out,
+            "usage: %s [--config FILE] [--log-level debug|info|warn|error]\n"
+            "  --config FILE     the dualwatch config (default deploy/dualwatch.yaml)\n"
+            "  --log-level L     overrides log.level\n"
+            "environment: DW_DATABASE_CONNINFO overrides database.conninfo\n",
+            name);
+}
+
+int dw_service_start(dw_service_t *svc, const char *name, int argc, char **argv)
+{
+    memset(svc, 0, sizeof *svc);
+    svc->name = name;
+    svc->signal_fd = -1;
+    const char *config_path = "deploy/dualwatch.yaml";
+    const char *level_override = NULL;
+    static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
+                                             {"log-level", required_argument, NULL, 'l'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "c:l:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 'c': config_path = optarg; break;
+        case 'l': level_override = optarg; break;
+        case 'h': usage(stdout, name); return -1;
+        default: usage(stderr, name); return -1;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr, name);
+        return -1;
+    }
+    char err[512];
+    svc->cfg = dw_config_load(config_path, err, sizeof err);
+    if (!svc->cfg) {
+        fprintf(stderr, "%s: bad configuration: %s\n", name, err);
+        return -1;
+    }
+    int level = svc->cfg->log_level;
+    if (level_override && (level = dw_log_level_parse(level_override)) < 0) {
+        fprintf(stderr, "%s: unknown log level \"%s\"\n", name, level_override);
+        goto fail;
+    }
+    dw_log_open(name, (dw_log_level_t)level);
+    /* Block the signals before ZeroMQ starts its threads, so only our
+     * signalfd sees them. */
+    svc->signal_fd = dw_signal_fd();
+    if (svc->signal_fd < 0) {
+        dw_log_error(NULL, "could not set up signal handling");
+        goto fail;
+    }
+    svc->zmq_ctx = zmq_ctx_new();
+    if (!svc->zmq_ctx)
+        goto fail;
+    svc->pg = dw_pg_connect(svc->cfg->database.conninfo, svc->cfg->database.connect_retry_s, name);
+    if (!svc->pg)
+        goto fail;
+    dw_log_info(NULL, "started with %s", svc->cfg->path);
+    return 0;
+fail:
+    dw_service_stop(svc);
+    return -1;
+}
+
+void dw_service_stop(dw_service_t *svc)
+{
+    dw_pg_destroy(&svc->pg);
+    if (svc->zmq_ctx) {
+        zmq_ctx_term(svc->zmq_ctx);
+        svc->zmq_ctx = NULL;
+    }
+    if (svc->signal_fd >= 0) {
+        close(svc->signal_fd);
+        svc->signal_fd = -1;
+    }
+    dw_config_destroy(&svc->cfg);
+}

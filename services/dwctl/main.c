@@ -1,0 +1,65 @@
+/* dwctl — the command-line door to dualwatch.
+ *
+ *   dwctl send FILE...   read messages from YAML files, build and encode each
+ *                        with the schema, send them to dw-intake over a DEALER
+ *                        with a window of unacked messages, wait for every
+ *                        ack, and sum up what was stored, duplicate or refused
+ *   dwctl watch          subscribe to dw-notify and print one line per event,
+ *                        warning when a stream's sequence skips
+ *   dwctl help [CMD]     usage
+ *
+ * main only picks the subcommand; each lives in its own file. SIGINT and
+ * SIGTERM are blocked and read from a signal fd that the subcommands poll, so
+ * an interrupted send still waits for the acks of what it already sent. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dw_log.h"
+#include "dw_zmq.h"
+#include "dwctl.h"
+
+typedef int (*dwctl_cmd_fn)(const dwctl_ctx_t *ctx, int argc, char **argv);
+
+static const struct {
+    const char *name;
+    dwctl_cmd_fn run;
+} commands[] = {
+    {"send", dwctl_send_main},
+    {"watch", dwctl_watch_main},
+};
+
+static int is_help(const char *arg)
+{
+    return strcmp(arg, "help") == 0 || strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        dwctl_usage(stderr, NULL);
+        return DWCTL_EXIT_USAGE;
+    }
+    if (is_help(argv[1])) {
+        dwctl_usage(stdout, argc > 2 ? argv[2] : NULL);
+        return DWCTL_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        /* Before any ZeroMQ thread exists, so that none of them takes the signals. */
+        int sigfd = dw_signal_fd();
+        if (sigfd < 0) {
+            fprintf(stderr, "dwctl: could not set up signal handling\n");
+            return DWCTL_EXIT_INCOMPLETE;
+        }
+        dw_log_open("dwctl", DW_LOG_WARN);
+        dwctl_ctx_t ctx = {.signal_fd = sigfd, .out = stdout, .err = stderr};
+        int code = commands[i].run(&ctx, argc - 1, argv + 1);
+        close(sigfd);
+        return code;
+    }
+    fprintf(stderr, "dwctl: unknown command \"%s\"\n", argv[1]);
+    dwctl_usage(stderr, NULL);
+    return DWCTL_EXIT_USAGE;
+}

@@ -1,0 +1,172 @@
+#include "dw_harness.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <zmq.h>
+
+void dw_harness_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* A loopback port nobody listens on now (the kernel's choice). */
+static int free_port(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    int port = -1;
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+        port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+int dw_harness_script(dw_harness_t *h, const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "DW_HOME='%s' DW_PGPORT=%d DW_PGSOCKDIR='%s/sock' DW_CONFIG='%s' DW_BUILD_DIR='%s' "
+             "'%s/deploy/dualwatch.sh' %s",
+             h->home, h->pg_port, h->home, h->config, h->build_dir, h->source_dir, args);
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int write_config(dw_harness_t *h, const char *name, const char *extra_yaml)
+{
+    FILE *f = fopen(h->config, "w");
+    if (!f)
+        return -1;
+    int pid = (int)getpid();
+    fprintf(f,
+            "instance: %s-%d\n"
+            "log:\n  level: debug\n"
+            "database:\n  connect_retry_s: 20\n"
+            "intake:\n  endpoint: %s\n  batch_wait_ms: 2\n"
+            "pipeline:\n"
+            "  intake_events: ipc://@dwtest-%d/intake\n"
+            "  validate_events: ipc://@dwtest-%d/validate\n"
+            "  analyze_events: ipc://@dwtest-%d/analyze\n"
+            "  route_events: ipc://@dwtest-%d/route\n"
+            "  catchup_ms: 200\n"
+            "notify:\n  pub_endpoint: %s\n  replay_endpoint: %s\n  heartbeat_ms: 500\n"
+            "sections:\n"
+            "  - {code: biz_edu, name: 教科文股, kind: business, depts: [\"101\"]}\n"
+            "  - {code: biz_social, name: 社会保障股, kind: business, depts: [\"102\", \"103\"]}\n"
+            "  - {code: comprehensive, name: 综合股, kind: comprehensive}\n"
+            "  - {code: budget, name: 预算股, kind: budget}\n"
+            "  - {code: treasury, name: 国库收付中心, kind: treasury}\n"
+            "%s",
+            name, pid, h->intake_ep, pid, pid, pid, pid, h->pub_ep, h->replay_ep, extra_yaml ? extra_yaml : "");
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+int dw_harness_start(dw_harness_t *h, const char *name, const char *extra_yaml)
+{
+    memset(h, 0, sizeof *h);
+    const char *src = getenv("DW_SOURCE_DIR"), *build = getenv("DW_BUILD_DIR");
+    if (!src || !build) {
+        fprintf(stderr, "harness: DW_SOURCE_DIR and DW_BUILD_DIR must be set (ctest sets them)\n");
+        return -1;
+    }
+    snprintf(h->source_dir, sizeof h->source_dir, "%s", src);
+    snprintf(h->build_dir, sizeof h->build_dir, "%s", build);
+    snprintf(h->home, sizeof h->home, "/tmp/dw-%s.XXXXXX", name);
+    if (!mkdtemp(h->home) || chmod(h->home, 0755) != 0) {
+        perror("harness: mkdtemp");
+        return -1;
+    }
+    snprintf(h->config, sizeof h->config, "%s/dualwatch.yaml", h->home);
+    h->pg_port = free_port();
+    snprintf(h->intake_ep, sizeof h->intake_ep, "tcp://127.0.0.1:%d", free_port());
+    snprintf(h->pub_ep, sizeof h->pub_ep, "tcp://127.0.0.1:%d", free_port());
+    snprintf(h->replay_ep, sizeof h->replay_ep, "tcp://127.0.0.1:%d", free_port());
+    if (h->pg_port < 0 || write_config(h, name, extra_yaml) != 0) {
+        fprintf(stderr, "harness: could not prepare %s\n", h->home);
+        return -1;
+    }
+    h->started = true;
+    if (dw_harness_script(h, "start") != 0) {
+        fprintf(stderr, "harness: deploy/dualwatch.sh start failed (logs in %s/run)\n", h->home);
+        return -1;
+    }
+    char conninfo[512];
+    snprintf(conninfo, sizeof conninfo, "host=%s/sock port=%d dbname=dualwatch user=dualwatch", h->home, h->pg_port);
+    h->db = PQconnectdb(conninfo);
+    if (PQstatus(h->db) != CONNECTION_OK) {
+        fprintf(stderr, "harness: could not connect: %s\n", PQerrorMessage(h->db));
+        return -1;
+    }
+    h->zmq_ctx = zmq_ctx_new();
+    return h->zmq_ctx ? 0 : -1;
+}
+
+void dw_harness_stop(dw_harness_t *h, bool keep)
+{
+    if (h->db)
+        PQfinish(h->db);
+    h->db = NULL;
+    if (h->zmq_ctx)
+        zmq_ctx_term(h->zmq_ctx);
+    h->zmq_ctx = NULL;
+    if (h->started && dw_harness_script(h, "stop") != 0)
+        fprintf(stderr, "harness: stop reported a failure\n");
+    h->started = false;
+    if (keep) {
+        fprintf(stderr, "harness: kept %s for inspection\n", h->home);
+        return;
+    }
+    if (h->home[0] && strncmp(h->home, "/tmp/dw-", 8) == 0) {
+        char cmd[400];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", h->home);
+        if (system(cmd) != 0)
+            fprintf(stderr, "harness: could not remove %s\n", h->home);
+    }
+}
+
+int64_t dw_harness_int(dw_harness_t *h, const char *sql)
+{
+    PGresult *res = PQexec(h->db, sql);
+    int64_t v = -1;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+        v = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+    else if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(h->db));
+    PQclear(res);
+    return v;
+}
+
+void dw_harness_text(dw_harness_t *h, const char *sql, char *out, size_t n)
+{
+    PGresult *res = PQexec(h->db, sql);
+    out[0] = '\0';
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) >= 1 && !PQgetisnull(res, 0, 0))
+        snprintf(out, n, "%s", PQgetvalue(res, 0, 0));
+    else if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        fprintf(stderr, "harness: %s: %s", sql, PQerrorMessage(h->db));
+    PQclear(res);
+}
+
+int64_t dw_harness_wait_int(dw_harness_t *h, const char *sql, int64_t want, int timeout_ms)
+{
+    int64_t v = -1;
+    for (int waited = 0; waited <= timeout_ms; waited += 50) {
+        v = dw_harness_int(h, sql);
+        if (v == want)
+            return v;
+        dw_harness_sleep_ms(50);
+    }
+    return v;
+}

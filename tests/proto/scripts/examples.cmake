@@ -1,0 +1,46 @@
+# proto.examples: the committed reference encodings are what the codec writes
+# from the schema's test values now, and each one decodes and re-encodes to the
+# same bytes.  cmake -DPROTODOC=… -DCHECKER=… -DSOURCE_DIR=… -DWORK_DIR=… -P examples.cmake
+cmake_minimum_required(VERSION 3.18)
+set(committed ${SOURCE_DIR}/proto/examples)
+file(REMOVE_RECURSE ${WORK_DIR})
+file(MAKE_DIRECTORY ${WORK_DIR})
+execute_process(COMMAND ${PROTODOC} --examples ${WORK_DIR} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "dw-protodoc --examples failed (exit ${rc})")
+endif()
+
+file(GLOB fresh RELATIVE ${WORK_DIR} ${WORK_DIR}/*.hex)
+file(GLOB kept RELATIVE ${committed} ${committed}/*.hex)
+list(SORT fresh)
+list(SORT kept)
+set(bad "")
+foreach(f IN LISTS fresh)
+  if(NOT f IN_LIST kept)
+    list(APPEND bad "${f}: missing from proto/examples/")
+  else()
+    execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${WORK_DIR}/${f} ${committed}/${f} RESULT_VARIABLE same)
+    if(NOT same EQUAL 0)
+      list(APPEND bad "${f}: differs from what the schema and codec give now (${WORK_DIR}/${f})")
+    endif()
+  endif()
+endforeach()
+foreach(f IN LISTS kept)
+  if(NOT f IN_LIST fresh)
+    list(APPEND bad "${f}: in proto/examples/ but no longer generated")
+  endif()
+endforeach()
+
+# decode and re-encode what is committed, whatever the comparison said
+execute_process(COMMAND ${CHECKER} ${committed} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  list(APPEND bad "a committed example does not decode and re-encode to itself (above)")
+endif()
+
+if(bad)
+  list(JOIN bad "\n  " text)
+  message(FATAL_ERROR "reference encodings:\n  ${text}\n"
+    "run `cmake --build <build> --target spec` and commit proto/SPEC.md and proto/examples/")
+endif()
+list(LENGTH kept n)
+message("${n} reference encodings are current and round-trip")

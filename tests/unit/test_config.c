@@ -1,0 +1,640 @@
+/* The config file: defaults, the shipped deploy/dualwatch.yaml, every refusal
+ * with its file:line: reason, and the environment override. Line numbers in
+ * the expectations are counted by hand from the text beside them. */
+#include "dw_config.h"
+#include "dw_test.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[64];
+static char src_dir[512];
+
+/* Writes text to <tmpdir>/<name> and returns the path (static buffer). */
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[256];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+/* Loads text as a file and expects a refusal "<path>:<line>: ..." that
+ * contains reason. Reports the test's own line on a mismatch. */
+static void expect_refusal_at(int test_line, const char *text, int line, const char *reason)
+{
+    const char *path = write_file("case.yaml", text);
+    char err[512] = "";
+    char want[320];
+    snprintf(want, sizeof want, "%s:%d: ", path, line);
+    dw_config_t *cfg = dw_config_load(path, err, sizeof err);
+    dw_test_checks++;
+    if (cfg || strncmp(err, want, strlen(want)) != 0 || !strstr(err, reason)) {
+        dw_test_failures++;
+        fprintf(stderr, "%s:%d: %s; got \"%s\", want \"%s...%s\"\n", __FILE__, test_line,
+                cfg ? "loaded, want a refusal" : "wrong refusal", err, want, reason);
+    }
+    dw_config_destroy(&cfg);
+}
+#define EXPECT_REFUSAL(text, line, reason) expect_refusal_at(__LINE__, text, line, reason)
+
+/* Every key's default, written out by hand (not read from the key table). */
+static void check_default_values(const dw_config_t *c)
+{
+    CHECK_STR(c->instance, "dualwatch");
+    CHECK_INT(c->log_level, 1); /* DW_LOG_INFO */
+    CHECK_STR(c->database.conninfo, "host=/tmp/dwpg.5488 port=5488 dbname=dualwatch user=dualwatch");
+    CHECK_INT(c->database.connect_retry_s, 30);
+    CHECK_STR(c->intake.endpoint, "tcp://127.0.0.1:7401");
+    CHECK_INT(c->intake.batch_max, 500);
+    CHECK_INT(c->intake.batch_wait_ms, 5);
+    CHECK_INT(c->intake.inflight_max, 1000);
+    CHECK_INT(c->intake.socket_maxmsgsize, 4194304);
+    CHECK_STR(c->pipeline.intake_events, "ipc://@dualwatch/intake");
+    CHECK_STR(c->pipeline.validate_events, "ipc://@dualwatch/validate");
+    CHECK_STR(c->pipeline.analyze_events, "ipc://@dualwatch/analyze");
+    CHECK_STR(c->pipeline.route_events, "ipc://@dualwatch/route");
+    CHECK_INT(c->pipeline.batch_max, 1000);
+    CHECK_INT(c->pipeline.catchup_ms, 500);
+    CHECK_STR(c->notify.pub_endpoint, "tcp://127.0.0.1:7405");
+    CHECK_STR(c->notify.replay_endpoint, "tcp://127.0.0.1:7406");
+    CHECK_INT(c->notify.heartbeat_ms, 1000);
+    CHECK_INT(c->notify.retention_days, 400);
+    CHECK_INT(c->notify.pub_hwm, 100000);
+    CHECK_INT(c->route.case_review_days, 10);
+    CHECK_STR(c->clock.as_of, "");
+}
+
+static void test_defaults(void)
+{
+    dw_config_t *c = dw_config_defaults();
+    CHECK(c != NULL);
+    if (!c)
+        return;
+    check_default_values(c);
+    CHECK_STR(c->path, "");
+    CHECK_INT(c->n_sections, 0);
+    CHECK(dw_config_business_section(c, "101") == NULL);
+    CHECK(dw_config_section_of_kind(c, DW_SECTION_TREASURY) == NULL);
+    dw_config_destroy(&c);
+    CHECK(c == NULL);
+    dw_config_destroy(&c); /* NULL is fine */
+    dw_config_destroy(NULL);
+}
+
+static void check_section(const dw_cfg_section_t *s, const char *code, const char *name, dw_section_kind_t kind,
+                          size_t n_depts)
+{
+    CHECK(s != NULL);
+    if (!s)
+        return;
+    CHECK_STR(s->code, code);
+    CHECK_STR(s->name, name);
+    CHECK_INT(s->kind, kind);
+    CHECK_INT(s->n_depts, n_depts);
+}
+
+static void test_deploy_file(void)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/deploy/dualwatch.yaml", src_dir);
+    char err[512] = "";
+    dw_config_t *c = dw_config_load(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    CHECK_STR(c->path, path);
+    check_default_values(c); /* the shipped file states every default */
+
+    CHECK_INT(c->n_sections, 9);
+    check_section(&c->sections[0], "biz_edu", "教科文股", DW_SECTION_BUSINESS, 1);
+    check_section(&c->sections[1], "biz_social", "社会保障股", DW_SECTION_BUSINESS, 2);
+    check_section(&c->sections[2], "biz_econ", "经济建设股", DW_SECTION_BUSINESS, 1);
+    check_section(&c->sections[3], "comprehensive", "综合股", DW_SECTION_COMPREHENSIVE, 0);
+    check_section(&c->sections[4], "budget", "预算股", DW_SECTION_BUDGET, 0);
+    check_section(&c->sections[5], "treasury", "国库收付中心", DW_SECTION_TREASURY, 0);
+    check_section(&c->sections[6], "investment", "财政投资评审中心", DW_SECTION_INVESTMENT, 0);
+    check_section(&c->sections[7], "supervision", "监督检查股", DW_SECTION_SUPERVISION, 0);
+    check_section(&c->sections[8], "leadership", "局党组", DW_SECTION_LEADERSHIP, 0);
+    CHECK_STR(c->sections[0].depts[0], "101");
+    CHECK_STR(c->sections[1].depts[0], "102");
+    CHECK_STR(c->sections[1].depts[1], "103");
+    CHECK_STR(c->sections[2].depts[0], "104");
+
+    /* 对口: who looks after each sample department */
+    check_section(dw_config_business_section(c, "101"), "biz_edu", "教科文股", DW_SECTION_BUSINESS, 1);
+    check_section(dw_config_business_section(c, "102"), "biz_social", "社会保障股", DW_SECTION_BUSINESS, 2);
+    check_section(dw_config_business_section(c, "103"), "biz_social", "社会保障股", DW_SECTION_BUSINESS, 2);
+    check_section(dw_config_business_section(c, "104"), "biz_econ", "经济建设股", DW_SECTION_BUSINESS, 1);
+    CHECK(dw_config_business_section(c, "105") == NULL);
+    CHECK(dw_config_business_section(c, "") == NULL);
+    CHECK(dw_config_business_section(c, NULL) == NULL);
+    check_section(dw_config_section_of_kind(c, DW_SECTION_BUSINESS), "biz_edu", "教科文股", DW_SECTION_BUSINESS, 1);
+    check_section(dw_config_section_of_kind(c, DW_SECTION_COMPREHENSIVE), "comprehensive", "综合股",
+                  DW_SECTION_COMPREHENSIVE, 0);
+    check_section(dw_config_section_of_kind(c, DW_SECTION_BUDGET), "budget", "预算股", DW_SECTION_BUDGET, 0);
+    check_section(dw_config_section_of_kind(c, DW_SECTION_TREASURY), "treasury", "国库收付中心", DW_SECTION_TREASURY,
+                  0);
+    check_section(dw_config_section_of_kind(c, DW_SECTION_LEADERSHIP), "leadership", "局党组", DW_SECTION_LEADERSHIP,
+                  0);
+    dw_config_destroy(&c);
+}
+
+static void test_fixture_minimal(void)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/tests/unit/data/config_minimal.yaml", src_dir);
+    char err[512] = "";
+    dw_config_t *c = dw_config_load(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (!c) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    CHECK_STR(c->instance, "dw-test");
+    CHECK_INT(c->log_level, 0); /* debug */
+    CHECK_INT(c->intake.batch_max, 500); /* untouched keys keep their defaults */
+    CHECK_INT(c->n_sections, 2);
+    check_section(&c->sections[0], "biz_a", "甲股", DW_SECTION_BUSINESS, 2);
+    check_section(&c->sections[1], "comp", "综合股", DW_SECTION_COMPREHENSIVE, 0);
+    check_section(dw_config_business_section(c, "d2"), "biz_a", "甲股", DW_SECTION_BUSINESS, 2);
+    CHECK(dw_config_section_of_kind(c, DW_SECTION_TREASURY) == NULL);
+    dw_config_destroy(&c);
+}
+
+/* Every key set away from its default, in several of YAML's spellings. */
+static void test_every_key(void)
+{
+    const char *text = "instance: dw-2\n"
+                       "log: {level: warn}\n"
+                       "database:\n"
+                       "  conninfo: 'host=db port=6000'\n"
+                       "  connect_retry_s: 0\n"
+                       "intake:\n"
+                       "  endpoint: tcp://*:9401\n"
+                       "  batch_max: 10000\n"
+                       "  batch_wait_ms: 0\n"
+                       "  inflight_max: \"1\"\n"
+                       "  socket_maxmsgsize: 1073741824\n"
+                       "pipeline:\n"
+                       "  intake_events: inproc://a\n"
+                       "  validate_events: ipc:///tmp/v\n"
+                       "  analyze_events: ipc://@x/analyze\n"
+                       "  route_events: tcp://127.0.0.1:9999\n"
+                       "  batch_max: 1\n"
+                       "  catchup_ms: 60000\n"
+                       "notify:\n"
+                       "  pub_endpoint: tcp://0.0.0.0:9405\n"
+                       "  replay_endpoint: tcp://0.0.0.0:9406\n"
+                       "  heartbeat_ms: 100\n"
+                       "  retention_days: 3650\n"
+                       "  pub_hwm: 1000\n"
+                       "route:\n"
+                       "  case_review_days: 90\n"
+                       "clock.as_of: 2028-02-29\n" /* a dotted key at the top works too */
+                       "sections: []\n";
+    char err[512] = "";
+    dw_config_t *c = dw_config_load(write_file("every.yaml", text), err, sizeof err);
+    CHECK(c != NULL);
+    if (!c) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    CHECK_STR(c->instance, "dw-2");
+    CHECK_INT(c->log_level, 2);
+    CHECK_STR(c->database.conninfo, "host=db port=6000");
+    CHECK_INT(c->database.connect_retry_s, 0);
+    CHECK_STR(c->intake.endpoint, "tcp://*:9401");
+    CHECK_INT(c->intake.batch_max, 10000);
+    CHECK_INT(c->intake.batch_wait_ms, 0);
+    CHECK_INT(c->intake.inflight_max, 1);
+    CHECK_INT(c->intake.socket_maxmsgsize, 1073741824);
+    CHECK_STR(c->pipeline.intake_events, "inproc://a");
+    CHECK_STR(c->pipeline.validate_events, "ipc:///tmp/v");
+    CHECK_STR(c->pipeline.analyze_events, "ipc://@x/analyze");
+    CHECK_STR(c->pipeline.route_events, "tcp://127.0.0.1:9999");
+    CHECK_INT(c->pipeline.batch_max, 1);
+    CHECK_INT(c->pipeline.catchup_ms, 60000);
+    CHECK_STR(c->notify.pub_endpoint, "tcp://0.0.0.0:9405");
+    CHECK_STR(c->notify.replay_endpoint, "tcp://0.0.0.0:9406");
+    CHECK_INT(c->notify.heartbeat_ms, 100);
+    CHECK_INT(c->notify.retention_days, 3650);
+    CHECK_INT(c->notify.pub_hwm, 1000);
+    CHECK_INT(c->route.case_review_days, 90);
+    CHECK_STR(c->clock.as_of, "2028-02-29");
+    CHECK_INT(c->n_sections, 0);
+    dw_config_destroy(&c);
+
+    /* empty values: "" and null for texts that may be empty; an empty group */
+    c = dw_config_load(write_file("empty.yaml", "clock:\n  as_of:\ndatabase:\n  conninfo: \"\"\nnotify:\n"), err,
+                       sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_STR(c->clock.as_of, "");
+        CHECK_STR(c->database.conninfo, "");
+        CHECK_INT(c->notify.heartbeat_ms, 1000);
+    }
+    dw_config_destroy(&c);
+}
+
+static void test_refusals_values(void)
+{
+    EXPECT_REFUSAL("intake:\n  batch_max: abc\n", 2, "intake.batch_max: expected an integer, got \"abc\"");
+    EXPECT_REFUSAL("intake:\n  batch_max: 12.5\n", 2, "intake.batch_max: expected an integer, got \"12.5\"");
+    EXPECT_REFUSAL("intake:\n  batch_max: 0x10\n", 2, "intake.batch_max: expected an integer, got \"0x10\"");
+    EXPECT_REFUSAL("intake:\n  batch_max:\n", 2, "intake.batch_max: expected an integer, got \"\"");
+    EXPECT_REFUSAL("intake:\n  batch_max: [1]\n", 2, "intake.batch_max: expected an integer, got a list");
+    EXPECT_REFUSAL("intake:\n  batch_max: 0\n", 2, "intake.batch_max: 0 is out of range (1..10000)");
+    EXPECT_REFUSAL("intake:\n  batch_max: 10001\n", 2, "intake.batch_max: 10001 is out of range (1..10000)");
+    EXPECT_REFUSAL("intake:\n  batch_wait_ms: -1\n", 2, "intake.batch_wait_ms: -1 is out of range (0..1000)");
+    EXPECT_REFUSAL("intake:\n  inflight_max: 100001\n", 2, "100001 is out of range (1..100000)");
+    EXPECT_REFUSAL("intake:\n  socket_maxmsgsize: 99999999999\n", 2,
+                   "intake.socket_maxmsgsize: 99999999999 is out of range (65536..1073741824)");
+    EXPECT_REFUSAL("intake:\n  batch_max: 99999999999999999999\n", 2, "expected an integer");
+    EXPECT_REFUSAL("\n\nnotify:\n  heartbeat_ms: 99\n", 4, "notify.heartbeat_ms: 99 is out of range (100..60000)");
+    EXPECT_REFUSAL("route:\n  case_review_days: 0\n", 2, "route.case_review_days: 0 is out of range (1..90)");
+    EXPECT_REFUSAL("log:\n  level: verbose\n", 2,
+                   "log.level: expected one of debug, info, warn, error, got \"verbose\"");
+    EXPECT_REFUSAL("log:\n  level: INFO\n", 2, "log.level: expected one of");
+    EXPECT_REFUSAL("clock:\n  as_of: 2026-02-29\n", 2, "clock.as_of: expected a date YYYY-MM-DD");
+    EXPECT_REFUSAL("clock:\n  as_of: 2026-1-01\n", 2, "clock.as_of: expected a date");
+    EXPECT_REFUSAL("intake:\n  endpoint: 127.0.0.1:7401\n", 2,
+                   "intake.endpoint: expected a ZeroMQ endpoint (tcp://, ipc:// or inproc://), got \"127.0.0.1:7401\"");
+    EXPECT_REFUSAL("intake:\n  endpoint: \"tcp://\"\n", 2, "intake.endpoint: expected a ZeroMQ endpoint");
+    EXPECT_REFUSAL("instance: \"\"\n", 1, "instance: expected a name of ASCII letters, digits, '_' and '-', got \"\"");
+    EXPECT_REFUSAL("instance: dual watch\n", 1, "instance: expected a name of ASCII letters, digits, '_' and '-'");
+    EXPECT_REFUSAL("instance: \"a\\0b\"\n", 1, "instance: value contains a NUL character");
+
+    /* too long for its field: instance is char[64], so 63 bytes fit and 64 do not */
+    char text[2200];
+    char long_name[80];
+    memset(long_name, 'a', 64);
+    long_name[64] = '\0';
+    snprintf(text, sizeof text, "instance: %s\n", long_name);
+    EXPECT_REFUSAL(text, 1, "instance: value is too long (64 bytes, at most 63)");
+    long_name[63] = '\0';
+    snprintf(text, sizeof text, "instance: %s\n", long_name);
+    char err[512];
+    dw_config_t *c = dw_config_load(write_file("fits.yaml", text), err, sizeof err);
+    CHECK(c != NULL);
+    if (c)
+        CHECK_INT(strlen(c->instance), 63);
+    dw_config_destroy(&c);
+    /* conninfo is char[1024] */
+    char conninfo[1100];
+    memset(conninfo, 'h', 1024);
+    conninfo[1024] = '\0';
+    snprintf(text, sizeof text, "database:\n  conninfo: %s\n", conninfo);
+    EXPECT_REFUSAL(text, 2, "database.conninfo: value is too long (1024 bytes, at most 1023)");
+}
+
+static void test_refusals_keys(void)
+{
+    EXPECT_REFUSAL("intake:\n  batchmax: 3\n", 2, "unknown key \"intake.batchmax\"");
+    EXPECT_REFUSAL("instance: a\nverbose: true\n", 2, "unknown key \"verbose\"");
+    EXPECT_REFUSAL("intake:\n  batch_max: 3\n  pipeline:\n    batch_max: 3\n", 3,
+                   "unknown key \"intake.pipeline\"");
+    EXPECT_REFUSAL("intake: 5\n", 1, "intake: expected a mapping of keys, got a scalar");
+    EXPECT_REFUSAL("intake:\n  - batch_max: 5\n", 2, "intake: expected a mapping of keys, got a list");
+    EXPECT_REFUSAL("intake:\n  batch_max: 3\n  batch_max: 4\n", 3,
+                   "duplicate key \"intake.batch_max\" (first at line 2)");
+    EXPECT_REFUSAL("intake:\n  batch_max: 3\nlog:\n  level: info\nintake:\n  batch_wait_ms: 3\n", 5,
+                   "duplicate key \"intake\" (first at line 1)");
+    EXPECT_REFUSAL("intake:\n  batch_max: 3\nintake.batch_max: 4\n", 3,
+                   "duplicate key \"intake.batch_max\" (first at line 2)");
+    EXPECT_REFUSAL("? [a, b]\n: 1\n", 1, "a key must be a plain name, got a list");
+}
+
+static void test_refusals_yaml(void)
+{
+    EXPECT_REFUSAL("intake:\n  batch_max: [3\n", 3, "invalid YAML: did not find expected ',' or ']'");
+    EXPECT_REFUSAL("intake:\n\tbatch_max: 3\n", 2, "invalid YAML: found character that cannot start any token");
+    EXPECT_REFUSAL("log:\n  level: info\n  bad: \"unterminated\n", 4, "invalid YAML:");
+    EXPECT_REFUSAL("instance: a\n---\ninstance: b\n", 3, "more than one YAML document in the file");
+    EXPECT_REFUSAL("", 1, "no configuration in the file");
+    EXPECT_REFUSAL("# only a comment\n", 1, "no configuration in the file");
+    EXPECT_REFUSAL("\n- 1\n", 2, "expected a mapping of keys at the top level, got a list");
+    EXPECT_REFUSAL("just text\n", 1, "expected a mapping of keys at the top level, got a scalar");
+    /* an alias back to its own mapping does not loop */
+    EXPECT_REFUSAL("intake: &x\n  batch_max: *x\n", 1, "intake.batch_max: expected an integer, got a mapping");
+}
+
+static void test_refusals_sections(void)
+{
+    EXPECT_REFUSAL("sections:\n  code: a\n", 2, "sections: expected a list of sections, got a mapping");
+    EXPECT_REFUSAL("sections:\n  - biz_edu\n", 2, "sections[0]: expected a mapping (code, name, kind, depts)");
+    EXPECT_REFUSAL("sections:\n  - name: A\n    kind: budget\n", 2, "sections[0]: missing required key \"code\"");
+    EXPECT_REFUSAL("sections:\n  - code: a\n    kind: budget\n", 2, "sections[0]: missing required key \"name\"");
+    EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n", 2, "sections[0]: missing required key \"kind\"");
+    EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    kind: budget\n  - code: b\n    name: B\n", 5,
+                   "sections[1]: missing required key \"kind\"");
+    EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    kind: budget\n    dept: [\"1\"]\n", 5,
+                   "sections[0]: unknown key \"dept\"");
+    EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    code: b\n    kind: budget\n", 4,
+                   "sections[0]: duplicate key \"code\" (first at line 2)");
+    EXPECT_REFUSAL("sections:\n  - code: a b\n    name: A\n    kind: budget\n", 2,
+                   "sections[0]: code: expected ASCII letters, digits, '_' and '-', got \"a b\"");
+    EXPECT_REFUSAL("sections:\n  - code: 预算\n    name: A\n    kind: budget\n", 2,
+                   "sections[0]: code: expected ASCII");
+    EXPECT_REFUSAL("sections:\n  - code:\n    name: A\n    kind: budget\n", 2, "sections[0]: code: must not be empty");
+    EXPECT_REFUSAL("sections:\n  - code: a\n    name: \"\"\n    kind: budget\n", 3,
+                   "section \"a\": name: must not be empty");
+    EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    kind: finance\n", 4,
+                   "section \"a\": kind: expected one of business, comprehensive, budget, treasury, investment, "
+                   "supervision, leadership, got \"finance\"");
+    EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    kind: budget\n    depts: [\"101\"]\n", 5,
+                   "section \"a\": depts: only a business section looks after departments");
+    EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    kind: business\n    depts: \"101\"\n", 5,
+                   "section \"a\": depts: expected a list of dept codes, got a scalar");
+    EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    kind: business\n    depts: [\"10 1\"]\n", 5,
+                   "section \"a\": depts: expected ASCII letters, digits");
+    EXPECT_REFUSAL("sections:\n"
+                   "  - code: biz\n"     /* 2 */
+                   "    name: A\n"
+                   "    kind: business\n"
+                   "  - code: other\n"   /* 5 */
+                   "    name: B\n"
+                   "    kind: budget\n"
+                   "  - code: biz\n"     /* 8 */
+                   "    name: C\n"
+                   "    kind: business\n",
+                   8, "duplicate section code \"biz\" (first at line 2)");
+    EXPECT_REFUSAL("sections:\n"
+                   "  - code: a\n"
+                   "    name: A\n"
+                   "    kind: business\n"
+                   "    depts:\n"
+                   "      - \"101\"\n" /* 6 */
+                   "      - \"102\"\n"
+                   "      - \"101\"\n", /* 8 */
+                   8, "dept \"101\" is listed twice in section \"a\" (first at line 6)");
+    /* the repeat reported is the first one in the file, whatever the codes sort as */
+    EXPECT_REFUSAL("sections:\n"
+                   "  - code: a\n"
+                   "    name: A\n"
+                   "    kind: business\n"
+                   "    depts: [\"9\", \"1\"]\n" /* 5 */
+                   "  - code: b\n"
+                   "    name: B\n"
+                   "    kind: business\n"
+                   "    depts: [\"9\"]\n" /* 9 */
+                   "  - code: c\n"
+                   "    name: C\n"
+                   "    kind: business\n"
+                   "    depts: [\"1\"]\n", /* 13 */
+                   9, "dept \"9\" is listed under two business sections: \"a\" (line 5) and \"b\"");
+
+    /* 65 sections: the 65th item starts on line 2 + 64 * 3 = 194 */
+    static char big[80000];
+    size_t n = (size_t)snprintf(big, sizeof big, "sections:\n");
+    for (int i = 0; i < 65; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "  - code: s%d\n    name: S\n    kind: budget\n", i);
+    EXPECT_REFUSAL(big, 194, "too many sections (at most 64)");
+    /* 64 are fine */
+    n = (size_t)snprintf(big, sizeof big, "sections:\n");
+    for (int i = 0; i < 64; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "  - code: s%d\n    name: S\n    kind: budget\n", i);
+    char err[512];
+    dw_config_t *c = dw_config_load(write_file("64.yaml", big), err, sizeof err);
+    CHECK(c != NULL);
+    if (c)
+        CHECK_INT(c->n_sections, 64);
+    dw_config_destroy(&c);
+
+    /* 257 depts, one per line from line 6: the 257th is on line 6 + 256 = 262 */
+    n = (size_t)snprintf(big, sizeof big, "sections:\n  - code: a\n    name: A\n    kind: business\n    depts:\n");
+    for (int i = 0; i < 257; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "      - \"d%d\"\n", i);
+    EXPECT_REFUSAL(big, 262, "section \"a\": too many depts (at most 256)");
+}
+
+static void test_fixture_refusals(void)
+{
+    static const struct {
+        const char *file;
+        const char *want; /* after "<path>:" */
+    } cases[] = {
+        {"config_unknown_key.yaml", "4: unknown key \"notify.heartbeat\""},
+        {"config_bad_syntax.yaml",
+         "5: invalid YAML: did not find expected ',' or ']' (while parsing a flow sequence at line 4)"},
+        {"config_dept_twice.yaml",
+         "12: dept \"102\" is listed under two business sections: \"biz_edu\" (line 6) and \"biz_social\""},
+        {"config_bad_utf8.yaml", "4: invalid YAML: invalid trailing UTF-8 octet"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[600], want[1200], err[512] = "";
+        snprintf(path, sizeof path, "%s/tests/unit/data/%s", src_dir, cases[i].file);
+        snprintf(want, sizeof want, "%s:%s", path, cases[i].want);
+        dw_config_t *c = dw_config_load(path, err, sizeof err);
+        CHECK(c == NULL);
+        CHECK_STR(err, want);
+        dw_config_destroy(&c);
+    }
+}
+
+static void test_refusals_file(void)
+{
+    char err[512], want[512];
+    char path[128];
+    snprintf(path, sizeof path, "%s/absent.yaml", tmpdir);
+    dw_config_t *c = dw_config_load(path, err, sizeof err);
+    CHECK(c == NULL);
+    snprintf(want, sizeof want, "%s: could not open: No such file or directory", path);
+    CHECK_STR(err, want);
+
+    c = dw_config_load(tmpdir, err, sizeof err);
+    CHECK(c == NULL);
+    snprintf(want, sizeof want, "%s: could not read: is a directory", tmpdir);
+    CHECK_STR(err, want);
+
+    if (geteuid() != 0) { /* root reads anything */
+        const char *p = write_file("secret.yaml", "instance: a\n");
+        chmod(p, 0);
+        c = dw_config_load(p, err, sizeof err);
+        CHECK(c == NULL);
+        snprintf(want, sizeof want, "%s: could not open: Permission denied", p);
+        CHECK_STR(err, want);
+    }
+
+    c = dw_config_load(NULL, err, sizeof err);
+    CHECK(c == NULL);
+    CHECK_STR(err, "no configuration file given");
+    c = dw_config_load("", err, sizeof err);
+    CHECK(c == NULL);
+    c = dw_config_load(write_file("ok.yaml", "instance: a\n"), NULL, 0); /* err is optional */
+    CHECK(c != NULL);
+    dw_config_destroy(&c);
+    c = dw_config_load(write_file("bad.yaml", "instance: a b\n"), NULL, 0);
+    CHECK(c == NULL);
+    /* a small err buffer is cut, never overrun */
+    char tiny[8];
+    c = dw_config_load(write_file("bad.yaml", "instance: a b\n"), tiny, sizeof tiny);
+    CHECK(c == NULL);
+    CHECK_INT(strlen(tiny), 7);
+}
+
+static void test_env_override(void)
+{
+    char path[600], err[512];
+    snprintf(path, sizeof path, "%s/deploy/dualwatch.yaml", src_dir);
+
+    setenv("DW_DATABASE_CONNINFO", "host=10.0.0.5 dbname=dualwatch user=dw password=s3cret", 1);
+    dw_config_t *c = dw_config_load(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (c)
+        CHECK_STR(c->database.conninfo, "host=10.0.0.5 dbname=dualwatch user=dw password=s3cret");
+    dw_config_destroy(&c);
+
+    /* the defaults alone do not read the environment */
+    c = dw_config_defaults();
+    if (c)
+        CHECK_STR(c->database.conninfo, "host=/tmp/dwpg.5488 port=5488 dbname=dualwatch user=dualwatch");
+    dw_config_destroy(&c);
+
+    setenv("DW_DATABASE_CONNINFO", "", 1); /* set but empty: the file's value stands */
+    c = dw_config_load(path, err, sizeof err);
+    CHECK(c != NULL);
+    if (c)
+        CHECK_STR(c->database.conninfo, "host=/tmp/dwpg.5488 port=5488 dbname=dualwatch user=dualwatch");
+    dw_config_destroy(&c);
+
+    char huge[1100];
+    memset(huge, 'x', 1024);
+    huge[1024] = '\0';
+    setenv("DW_DATABASE_CONNINFO", huge, 1);
+    c = dw_config_load(path, err, sizeof err);
+    CHECK(c == NULL);
+    CHECK_STR(err, "DW_DATABASE_CONNINFO: value is too long (1024 bytes, at most 1023)");
+    dw_config_destroy(&c);
+    unsetenv("DW_DATABASE_CONNINFO");
+}
+
+static void test_reload_check(void)
+{
+    char path[600], err[512];
+    snprintf(path, sizeof path, "%s/deploy/dualwatch.yaml", src_dir);
+    dw_config_t *running = dw_config_load(path, err, sizeof err);
+    dw_config_t *next = dw_config_load(path, err, sizeof err);
+    CHECK(running && next);
+    if (!running || !next) {
+        dw_config_destroy(&running);
+        dw_config_destroy(&next);
+        return;
+    }
+    CHECK(dw_config_reload_check(running, next, err, sizeof err));
+    next->intake.batch_max = 7; /* reload */
+    next->log_level = 0;
+    next->n_sections = 3;
+    snprintf(next->clock.as_of, sizeof next->clock.as_of, "2026-06-30");
+    CHECK(dw_config_reload_check(running, next, err, sizeof err));
+    next->notify.pub_hwm = 5000; /* restart */
+    CHECK(!dw_config_reload_check(running, next, err, sizeof err));
+    CHECK_STR(err, "notify.pub_hwm: cannot change at reload (restart the service to apply it)");
+    next->notify.pub_hwm = running->notify.pub_hwm;
+    snprintf(next->database.conninfo, sizeof next->database.conninfo, "host=elsewhere password=x");
+    CHECK(!dw_config_reload_check(running, next, err, sizeof err));
+    CHECK_STR(err, "database.conninfo: cannot change at reload (restart the service to apply it)");
+    CHECK(strstr(err, "password") == NULL); /* values stay out of the message */
+    dw_config_destroy(&running);
+    dw_config_destroy(&next);
+}
+
+static void test_describe_and_kinds(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    dw_config_describe(f);
+    fclose(f);
+    CHECK(strstr(text, "\nintake.batch_max (integer 1..10000; default \"500\"; reload)\n") != NULL);
+    CHECK(strstr(text, "\nintake.endpoint (endpoint; default \"tcp://127.0.0.1:7401\"; restart)\n") != NULL);
+    CHECK(strstr(text, "\nlog.level (one of debug, info, warn, error; default \"info\"; reload)\n") != NULL);
+    CHECK(strstr(text, "\nclock.as_of (date YYYY-MM-DD or empty; default \"\"; reload)\n") != NULL);
+    CHECK(strstr(text, "\nsections (") != NULL);
+    static const char *const keys[] = {
+        "instance",
+        "log.level",
+        "database.conninfo",
+        "database.connect_retry_s",
+        "intake.endpoint",
+        "intake.batch_max",
+        "intake.batch_wait_ms",
+        "intake.inflight_max",
+        "intake.socket_maxmsgsize",
+        "pipeline.intake_events",
+        "pipeline.validate_events",
+        "pipeline.analyze_events",
+        "pipeline.route_events",
+        "pipeline.batch_max",
+        "pipeline.catchup_ms",
+        "notify.pub_endpoint",
+        "notify.replay_endpoint",
+        "notify.heartbeat_ms",
+        "notify.retention_days",
+        "notify.pub_hwm",
+        "route.case_review_days",
+        "clock.as_of",
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char want[80];
+        snprintf(want, sizeof want, "%s (", keys[i]);
+        CHECK(strstr(text, want) != NULL);
+    }
+    free(text);
+
+    CHECK_STR(dw_section_kind_name(DW_SECTION_BUSINESS), "business");
+    CHECK_STR(dw_section_kind_name(DW_SECTION_LEADERSHIP), "leadership");
+    CHECK_STR(dw_section_kind_name((dw_section_kind_t)99), "unknown");
+    CHECK_INT(dw_section_kind_parse("treasury"), DW_SECTION_TREASURY);
+    CHECK_INT(dw_section_kind_parse("supervision"), DW_SECTION_SUPERVISION);
+    CHECK_INT(dw_section_kind_parse("Treasury"), -1);
+    CHECK_INT(dw_section_kind_parse(NULL), -1);
+}
+
+int main(void)
+{
+    unsetenv("DW_DATABASE_CONNINFO"); /* the tests decide when it is set */
+    const char *src = getenv("DW_SOURCE_DIR");
+    snprintf(src_dir, sizeof src_dir, "%s", src && *src ? src : ".");
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/dw_test_config.XXXXXX");
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+
+    test_defaults();
+    test_deploy_file();
+    test_fixture_minimal();
+    test_every_key();
+    test_refusals_values();
+    test_refusals_keys();
+    test_refusals_yaml();
+    test_refusals_sections();
+    test_fixture_refusals();
+    test_refusals_file();
+    test_env_override();
+    test_reload_check();
+    test_describe_and_kinds();
+
+    static const char *const names[] = {"case.yaml", "every.yaml", "empty.yaml", "fits.yaml", "64.yaml",
+                                        "secret.yaml", "ok.yaml", "bad.yaml"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char p[128];
+        snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);
+        unlink(p);
+    }
+    rmdir(tmpdir);
+    DW_TEST_DONE();
+}
