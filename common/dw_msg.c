@@ -1102,7 +1102,7 @@ static dw_code_t text_into(dw_msg_t *m, dw_ftype_t type, dw_val_t *v, const char
             return fail(err, &p, DW_E_INTERNAL, "out of memory");
         break;
     default:
-        return fail(err, &p, DW_E_WRONG_TYPE, "a %s cannot be given as text", dw_ftype_name(type));
+        return fail(err, &p, DW_E_WRONG_TYPE, "a field of type %s cannot be given as text", dw_ftype_name(type));
     }
     v->set = true;
     return DW_OK;

@@ -13,7 +13,24 @@
  * which the reference encodings in proto/examples/ check.
  *
  * A dw_obj_t is a map conforming to one dw_object_def_t: a body, or a nested
- * map. Strings handed out are NUL-terminated and live as long as the message. */
+ * map. Strings handed out are NUL-terminated and live as long as the message.
+ *
+ * The order of the checks decides which breach a message with several gets,
+ * and is the same every time: the frame (dw_scan's order; err->field ""), then
+ * the envelope's v (bad_version before anything else, since a later version
+ * may have other keys), its keys in wire order (unknown_field, duplicate_key),
+ * its type (unknown_type; a reply type is never enveloped), seq and stream on
+ * an inbound type (unknown_field: only dw-notify numbers messages), then every
+ * field in schema order, each map the same way (its keys, then its fields),
+ * depth first; last, seq and stream on an envelope must come together
+ * (missing_field for the absent one). Neither is required on an outbound
+ * type, so a message can be built and checked before it is numbered.
+ *
+ * ANY values (DW_FT_ANY) are kept as canonical msgpack: the smallest form of
+ * every header, map keys in the order given. Maps inside them of more than
+ * DW_SCAN_DUP_PAIRS pairs are checked for duplicate keys here (dw_scan checks
+ * the smaller ones). One allocation arena per message: dw_msg_destroy frees
+ * everything, and a value set twice keeps its old bytes until then. */
 #ifndef DW_MSG_H
 #define DW_MSG_H
 
@@ -47,9 +64,10 @@ dw_msg_t *dw_msg_decode_bare(const char *type, const void *data, size_t size, co
 dw_msg_t *dw_msg_new(const char *type, const char *id, const char *src, int64_t ts);
 void dw_msg_destroy(dw_msg_t **self_p);
 
-/* Encodes canonically into out (appending). Checks required fields, lengths,
- * ranges, counts and patterns first: a message we could not decode ourselves is
- * never sent. Returns DW_OK or a code (also in err). */
+/* Encodes canonically into out (appending). Checks every value as decoding
+ * does (same codes, same field paths), then the whole frame against
+ * dw_schema_limits: a message we could not decode ourselves is never sent.
+ * Returns DW_OK or a code (also in err); on failure out is as it was. */
 dw_code_t dw_msg_encode(const dw_msg_t *self, dw_buf_t *out, dw_error_t *err) __attribute__((warn_unused_result));
 
 /* --- envelope (borrowed) --- */
@@ -113,7 +131,9 @@ dw_code_t dw_obj_push_any(dw_obj_t *o, const char *field, const void *msgpack, s
 dw_code_t dw_obj_push_text(dw_obj_t *o, const char *field, const char *text, dw_error_t *err);
 
 /* Fills every field of o (recursively, one item per array) with the schema's
- * test values: how the reference encodings and SPEC.md examples are built. */
+ * test values: how the reference encodings and SPEC.md examples are built. An
+ * ANY without a test value is left absent, or set to msgpack nil (c0) when it
+ * is required: nil is a value an ANY may hold, and says "nothing" plainly. */
 dw_code_t dw_obj_fill_test_values(dw_obj_t *o, dw_error_t *err);
 
 #endif

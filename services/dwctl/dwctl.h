@@ -6,10 +6,10 @@
 #include <stdio.h>
 
 /* Exit codes: 64 is EX_USAGE of sysexits.h, which scripts already know. */
-#define DWCTL_EXIT_OK 0
-#define DWCTL_EXIT_REFUSED 1 /* send --strict: some message was refused */
+#define DWCTL_EXIT_OK         0
+#define DWCTL_EXIT_REFUSED    1 /* send --strict: some message was refused */
 #define DWCTL_EXIT_INCOMPLETE 2 /* unanswered messages, local errors, or a failure */
-#define DWCTL_EXIT_USAGE 64
+#define DWCTL_EXIT_USAGE      64
 
 /* Owned by main for the whole run. The signal fd becomes readable on SIGINT or
  * SIGTERM (they are blocked and read from it: no handler, no global flag). */

@@ -102,8 +102,8 @@ static int key_seen(yaml_document_t *doc, yaml_node_t *map, yaml_node_pair_t *up
     return 0;
 }
 
-dw_code_t dwctl_build_map(yaml_document_t *doc, yaml_node_t *map, dw_obj_t *obj, const char *path,
-                          dwctl_marks_t *marks, dw_error_t *err, int *line)
+dw_code_t dwctl_build_map(yaml_document_t *doc, yaml_node_t *map, dw_obj_t *obj, const char *path, dwctl_marks_t *marks,
+                          dw_error_t *err, int *line)
 {
     const dw_object_def_t *odef = dw_obj_def(obj);
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
@@ -121,7 +121,9 @@ dw_code_t dwctl_build_map(yaml_document_t *doc, yaml_node_t *map, dw_obj_t *obj,
             return fail_at(knode, line, err, DW_E_UNKNOWN_FIELD, fpath, "not a field of this map in the schema");
         if (dwctl_yaml_is_null(value))
             continue; /* left out: encode says so if it was required */
-        if (dwctl_marks_add(marks, fpath, line_of(value)) != 0)
+        /* A map or list is named by its key's line; a scalar by its value's. */
+        int mark = value->type == YAML_SCALAR_NODE ? line_of(value) : line_of(knode);
+        if (dwctl_marks_add(marks, fpath, mark) != 0)
             return fail_at(value, line, err, DW_E_INTERNAL, fpath, "out of memory");
 
         dw_code_t rc = DW_OK;

@@ -15,8 +15,8 @@
 /* Sets every key of map onto obj. path is obj's dotted path ("body"). Each
  * field set is recorded in marks. Returns DW_OK, or the code of the first
  * failure with err (field: the dotted path) and *line (1-based) at fault. */
-dw_code_t dwctl_build_map(yaml_document_t *doc, yaml_node_t *map, dw_obj_t *obj, const char *path,
-                          dwctl_marks_t *marks, dw_error_t *err, int *line) __attribute__((warn_unused_result));
+dw_code_t dwctl_build_map(yaml_document_t *doc, yaml_node_t *map, dw_obj_t *obj, const char *path, dwctl_marks_t *marks,
+                          dw_error_t *err, int *line) __attribute__((warn_unused_result));
 
 /* The text of a scalar node (NUL-terminated by libyaml), or NULL for any other
  * node and for a plain null ("", "~", "null"). */

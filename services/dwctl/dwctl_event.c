@@ -92,8 +92,9 @@ static const struct {
     const char *type;
     void (*print)(FILE *out, const dw_obj_t *body);
 } printers[] = {
-    {"alert.event", print_alert},   {"task.event", print_task},     {"notice", print_notice},
-    {"treasury.instruction", print_instruction}, {"reject.notice", print_reject}, {"heartbeat", print_heartbeat},
+    {"alert.event", print_alert},    {"task.event", print_task},
+    {"notice", print_notice},        {"treasury.instruction", print_instruction},
+    {"reject.notice", print_reject}, {"heartbeat", print_heartbeat},
 };
 
 void dwctl_event_print(FILE *out, const char *topic, const dw_msg_t *msg)
@@ -103,7 +104,12 @@ void dwctl_event_print(FILE *out, const char *topic, const dw_msg_t *msg)
     char seqbuf[24] = "#-";
     if (dw_msg_seq(msg, &seq))
         snprintf(seqbuf, sizeof seqbuf, "#%" PRId64, seq);
-    fprintf(out, "%-6s %-4s %s  ", stream ? stream : "-", seqbuf, topic);
+    char label[33];
+    if (!stream) { /* the topic's first segment is the stream */
+        snprintf(label, sizeof label, "%.*s", (int)strcspn(topic, "."), topic);
+        stream = label;
+    }
+    fprintf(out, "%-6s %-4s %s  ", stream, seqbuf, topic);
     const char *type = dw_msg_type(msg);
     const dw_obj_t *body = dw_msg_body_const(msg);
     size_t i = 0;

@@ -20,8 +20,7 @@ void dwctl_gaps_destroy(dwctl_gaps_t **self_p);
 /* Notes seq on stream. Writes "warning: gap in stream alert: expected 5, got 7"
  * (or a step back, as after a publisher's reset) on out. Returns 0, or -1
  * when memory ran out. */
-int dwctl_gaps_note(dwctl_gaps_t *self, const char *stream, int64_t seq, FILE *out)
-    __attribute__((warn_unused_result));
+int dwctl_gaps_note(dwctl_gaps_t *self, const char *stream, int64_t seq, FILE *out) __attribute__((warn_unused_result));
 
 /* Notes a stream's head from a heartbeat: events up to head were published,
  * so a head beyond the last seen is a loss (even with no event after it), and

@@ -13,12 +13,13 @@
 /* The envelope keys a YAML message may carry; v is always ours to set. */
 typedef struct yaml_envelope {
     yaml_node_t *type, *id, *src, *ts, *body;
+    int body_line; /* the line of the body key: where a missing field is reported */
 } yaml_envelope_t;
 
 static void report(const dwctl_load_opts_t *opts, const char *path, int line, const char *id, const dw_error_t *e)
 {
-    fprintf(opts->err, "%s:%d: local error %s: %s: %s", path, line, id && *id ? id : "(no id)",
-            dw_code_name(e->code), e->message);
+    fprintf(opts->err, "%s:%d: local error %s: %s: %s", path, line, id && *id ? id : "(no id)", dw_code_name(e->code),
+            e->message);
     if (e->field[0])
         fprintf(opts->err, " (field %s)", e->field);
     fputc('\n', opts->err);
@@ -30,8 +31,7 @@ static int node_line(const yaml_node_t *node)
 }
 
 /* Picks the envelope keys out of a message map. */
-static dw_code_t read_envelope(yaml_document_t *doc, yaml_node_t *map, yaml_envelope_t *env, dw_error_t *err,
-                               int *line)
+static dw_code_t read_envelope(yaml_document_t *doc, yaml_node_t *map, yaml_envelope_t *env, dw_error_t *err, int *line)
 {
     memset(env, 0, sizeof *env);
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
@@ -56,6 +56,8 @@ static dw_code_t read_envelope(yaml_document_t *doc, yaml_node_t *map, yaml_enve
         if (*slot)
             return dw_error_set(err, DW_E_DUP_KEY, key, "the same key twice in one message");
         *slot = v;
+        if (slot == &env->body)
+            env->body_line = node_line(k);
     }
     return DW_OK;
 }
@@ -78,17 +80,19 @@ static dw_code_t mark_envelope(const yaml_envelope_t *env, dwctl_marks_t *marks,
     const struct {
         const char *path;
         const yaml_node_t *node;
-    } keys[] = {{"type", env->type}, {"id", env->id}, {"src", env->src}, {"ts", env->ts}, {"body", env->body}};
+    } keys[] = {{"type", env->type}, {"id", env->id}, {"src", env->src}, {"ts", env->ts}};
     dwctl_marks_reset(marks);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (keys[i].node && dwctl_marks_add(marks, keys[i].path, node_line(keys[i].node)) != 0)
             return dw_error_set(err, DW_E_INTERNAL, "", "out of memory");
+    if (env->body && dwctl_marks_add(marks, "body", env->body_line) != 0)
+        return dw_error_set(err, DW_E_INTERNAL, "", "out of memory");
     return DW_OK;
 }
 
 /* Builds and encodes one message; on failure err and *line say why and where. */
-static dw_code_t build_one(yaml_document_t *doc, yaml_node_t *node, const dwctl_load_opts_t *opts,
-                           dwctl_marks_t *marks, const char **id_out, dw_buf_t *out, dw_error_t *err, int *line)
+static dw_code_t build_one(yaml_document_t *doc, yaml_node_t *node, const dwctl_load_opts_t *opts, dwctl_marks_t *marks,
+                           const char **id_out, dw_buf_t *out, dw_error_t *err, int *line)
 {
     *line = node_line(node);
     *id_out = NULL;
@@ -143,8 +147,8 @@ static dw_code_t build_one(yaml_document_t *doc, yaml_node_t *node, const dwctl_
 }
 
 /* Every message of one document (a list of messages, or one message). */
-static int load_document(const char *path, yaml_document_t *doc, const dwctl_load_opts_t *opts,
-                         dwctl_batch_t *batch, size_t *local_errors, dwctl_marks_t *marks)
+static int load_document(const char *path, yaml_document_t *doc, const dwctl_load_opts_t *opts, dwctl_batch_t *batch,
+                         size_t *local_errors, dwctl_marks_t *marks)
 {
     yaml_node_t *root = yaml_document_get_root_node(doc);
     if (!root || dwctl_yaml_is_null(root))
@@ -188,7 +192,7 @@ int dwctl_load_file(const char *path, const dwctl_load_opts_t *opts, dwctl_batch
         return -1;
     }
     yaml_parser_set_input_file(&parser, f);
-    dwctl_marks_t marks = DWCTL_MARKS_INIT;
+    dwctl_marks_t marks = {0};
     int rc = 0;
     for (;;) {
         yaml_document_t doc;

@@ -14,9 +14,7 @@ typedef struct dwctl_mark {
 typedef struct dwctl_marks {
     dwctl_mark_t *v;
     size_t n, cap;
-} dwctl_marks_t;
-
-#define DWCTL_MARKS_INIT {NULL, 0, 0}
+} dwctl_marks_t; /* starts as {0} */
 
 int dwctl_marks_add(dwctl_marks_t *m, const char *path, int line) __attribute__((warn_unused_result));
 /* The line of path, else of its nearest enclosing field ("body.a[1].b", then

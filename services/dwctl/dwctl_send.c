@@ -16,11 +16,11 @@
 #include "dwctl_raw.h"
 #include "dwctl_sender.h"
 
-#define DEFAULT_ENDPOINT "tcp://127.0.0.1:7401"
-#define DEFAULT_SRC "dwctl"
-#define DEFAULT_WINDOW 1000
+#define DEFAULT_ENDPOINT   "tcp://127.0.0.1:7401"
+#define DEFAULT_SRC        "dwctl"
+#define DEFAULT_WINDOW     1000
 #define DEFAULT_TIMEOUT_MS 30000
-#define DEFAULT_RETRIES 3
+#define DEFAULT_RETRIES    3
 
 typedef struct send_args {
     dwctl_sender_opts_t sender;
@@ -32,8 +32,18 @@ typedef struct send_args {
     int n_files;
 } send_args_t;
 
-enum { OPT_ENDPOINT = 256, OPT_SRC, OPT_WINDOW, OPT_TIMEOUT, OPT_RETRIES, OPT_QUIET, OPT_STRICT, OPT_DRY_RUN,
-       OPT_RAW_HEX, OPT_HELP };
+enum {
+    OPT_ENDPOINT = 256,
+    OPT_SRC,
+    OPT_WINDOW,
+    OPT_TIMEOUT,
+    OPT_RETRIES,
+    OPT_QUIET,
+    OPT_STRICT,
+    OPT_DRY_RUN,
+    OPT_RAW_HEX,
+    OPT_HELP
+};
 
 static const struct option options[] = {
     {"endpoint", required_argument, NULL, OPT_ENDPOINT},
@@ -55,7 +65,9 @@ static const struct option options[] = {
 static int parse(const dwctl_ctx_t *ctx, int argc, char **argv, send_args_t *a)
 {
     *a = (send_args_t){
-        .sender = {.endpoint = DEFAULT_ENDPOINT, .window = DEFAULT_WINDOW, .timeout_ms = DEFAULT_TIMEOUT_MS,
+        .sender = {.endpoint = DEFAULT_ENDPOINT,
+                   .window = DEFAULT_WINDOW,
+                   .timeout_ms = DEFAULT_TIMEOUT_MS,
                    .retries = DEFAULT_RETRIES},
         .src = DEFAULT_SRC,
     };
@@ -113,8 +125,8 @@ static int send_raw(const dwctl_ctx_t *ctx, const send_args_t *a)
         fprintf(ctx->err, "dwctl: --raw-hex: not pairs of hex digits\n");
         return DWCTL_EXIT_USAGE;
     }
-    int code = dwctl_send_raw(ctx, a->sender.endpoint, bytes.data ? bytes.data : "", bytes.len,
-                              a->sender.timeout_ms, a->strict);
+    int code = dwctl_send_raw(ctx, a->sender.endpoint, bytes.data ? bytes.data : "", bytes.len, a->sender.timeout_ms,
+                              a->strict);
     dw_buf_free(&bytes);
     return code;
 }

@@ -11,8 +11,8 @@
 #include "dwctl_ack.h"
 #include "dwctl_pending.h"
 
-#define RETRY_PAUSE_MS 100  /* doubled at each try */
-#define UNANSWERED_LISTED 10 /* a long list helps nobody */
+#define RETRY_PAUSE_MS    100 /* doubled at each try */
+#define UNANSWERED_LISTED 10  /* a long list helps nobody */
 
 typedef enum item_state { QUEUED = 0, IN_FLIGHT, RETRY, DONE } item_state_t;
 
@@ -26,12 +26,12 @@ typedef struct run {
     dwctl_pending_t *pending;
     item_state_t *state;
     int *attempts;
-    int64_t *retry_at;  /* RETRY: when to send again (monotonic ms) */
+    int64_t *retry_at; /* RETRY: when to send again (monotonic ms) */
     char (*retry_code)[64];
     size_t n;
-    size_t next;        /* the next item never sent */
-    size_t n_retry;     /* items in RETRY */
-    int64_t last_ack;   /* monotonic ms of the last ack (or the start) */
+    size_t next;      /* the next item never sent */
+    size_t n_retry;   /* items in RETRY */
+    int64_t last_ack; /* monotonic ms of the last ack (or the start) */
 } run_t;
 
 void *dwctl_dealer_open(void *zctx, const char *endpoint)

@@ -20,15 +20,15 @@
 #include "dwctl_gaps.h"
 
 #define DEFAULT_ENDPOINT "tcp://127.0.0.1:7405"
-#define TOPIC_SHOWN_MAX 256 /* a topic longer than this is cut in the line */
-#define GO (-1)             /* parse: carry on */
+#define TOPIC_SHOWN_MAX  256  /* a topic longer than this is cut in the line */
+#define GO               (-1) /* parse: carry on */
 
 typedef struct watch_args {
     const char *endpoint;
     const char **topics; /* borrowed from argv; {""} when none given */
     size_t n_topics;
-    long count;          /* 0: no limit */
-    long timeout_ms;     /* 0: no limit */
+    long count;      /* 0: no limit */
+    long timeout_ms; /* 0: no limit */
     bool heartbeats;
 } watch_args_t;
 
@@ -108,7 +108,8 @@ static int on_heartbeat(watch_t *w, const dw_msg_t *msg)
         const char *stream = dw_obj_str(h, "stream");
         int64_t head;
         /* The heartbeat stream's own head is this very message: already noted. */
-        if (!stream || !dw_obj_int(h, "head", &head) || strcmp(stream, dw_msg_stream(msg)) == 0)
+        const char *own = dw_msg_stream(msg);
+        if (!stream || !dw_obj_int(h, "head", &head) || (own && strcmp(stream, own) == 0))
             continue;
         if (dwctl_gaps_head(w->gaps, stream, head, w->ctx->out) != 0)
             return -1;
@@ -144,12 +145,12 @@ static int on_message(watch_t *w, dw_frames_t *f)
     int rc = 0;
     const char *stream = dw_msg_stream(msg);
     int64_t seq;
-    if (!stream || !dw_msg_seq(msg, &seq))
-        fprintf(out, "warning: an event on %s without stream and seq\n", topic);
-    else
-        rc = dwctl_gaps_note(w->gaps, stream, seq, out);
     bool heartbeat = strcmp(dw_msg_type(msg), "heartbeat") == 0;
-    if (rc == 0 && heartbeat && stream)
+    if (stream && dw_msg_seq(msg, &seq))
+        rc = dwctl_gaps_note(w->gaps, stream, seq, out);
+    else if (!heartbeat) /* a heartbeat is not kept, so it may go without a sequence */
+        fprintf(out, "warning: an event on %s without stream and seq\n", topic);
+    if (rc == 0 && heartbeat)
         rc = on_heartbeat(w, msg);
     if (!heartbeat || w->args->heartbeats) {
         dwctl_event_print(out, topic, msg);

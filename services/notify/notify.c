@@ -29,6 +29,7 @@ struct dw_notify {
     int64_t next[N_STREAMS];      /* next seq within the open batch */
     dw_buf_t to_publish;          /* [len8 topic][len8 envelope]... of the open batch */
     bool reload;
+    int64_t heartbeats; /* sent since start: the heartbeat stream's seq (not kept, not replayable) */
 };
 
 static int stream_index(const char *name)
@@ -210,7 +211,7 @@ static void heartbeat(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
     if (!m)
         return;
     dw_obj_t *b = dw_msg_body(m);
-    int rc = dw_obj_set_int(b, "epoch", self->epoch);
+    int rc = dw_obj_set_int(b, "epoch", self->epoch) | dw_msg_set_published(m, "heartbeat", ++self->heartbeats);
     for (size_t k = 0; k < N_STREAMS && rc == 0; k++) {
         dw_obj_t *h = dw_obj_push_map(b, "heads");
         rc = h ? (int)(dw_obj_set_str(h, "stream", streams[k]) | dw_obj_set_int(h, "head", self->head[k])) : -1;

@@ -65,6 +65,7 @@ static int write_config(dw_harness_t *h, const char *name, const char *extra_yam
             "sections:\n"
             "  - {code: biz_edu, name: 教科文股, kind: business, depts: [\"101\"]}\n"
             "  - {code: biz_social, name: 社会保障股, kind: business, depts: [\"102\", \"103\"]}\n"
+            "  - {code: biz_econ, name: 经济建设股, kind: business, depts: [\"104\"]}\n"
             "  - {code: comprehensive, name: 综合股, kind: comprehensive}\n"
             "  - {code: budget, name: 预算股, kind: budget}\n"
             "  - {code: treasury, name: 国库收付中心, kind: treasury}\n"

@@ -16,7 +16,7 @@
 #include "dw_msg.h"
 #include "dw_test.h"
 
-#define TS 1767225600000 /* 2026-01-01T00:00:00+08:00 */
+#define TS 1767225600000 /* 2026-01-01T08:00:00+08:00 */
 
 static dw_msg_t *allocation(void)
 {
