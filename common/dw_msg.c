@@ -276,8 +276,7 @@ static bool pattern_ok(const char *s, size_t n, dw_pattern_t pat)
         bool digit = c >= '0' && c <= '9';
         if (pat == DW_PAT_DIGITS && !digit)
             return false;
-        if (pat == DW_PAT_CODE && !digit && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && c != '_' &&
-            c != '-')
+        if (pat == DW_PAT_CODE && !digit && !(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') && c != '_' && c != '-')
             return false;
     }
     return true;
@@ -337,8 +336,8 @@ static dw_code_t check_scalar(const dw_field_def_t *fd, const view_t *v, const p
     switch (fd->type) {
     case DW_FT_STR:
         if ((int64_t)v->len < fd->min || (int64_t)v->len > fd->max)
-            return fail(err, p, DW_E_BAD_LENGTH, "length %zu bytes outside [%" PRId64 ", %" PRId64 "]", v->len,
-                        fd->min, fd->max);
+            return fail(err, p, DW_E_BAD_LENGTH, "length %zu bytes outside [%" PRId64 ", %" PRId64 "]", v->len, fd->min,
+                        fd->max);
         if (fd->pattern != DW_PAT_NONE && !pattern_ok(v->s, v->len, fd->pattern))
             return fail(err, p, DW_E_BAD_CODE, "%s has a character outside %s", quote(v->s, v->len).s,
                         fd->pattern == DW_PAT_DIGITS ? "[0-9]" : "[A-Za-z0-9_-]");
@@ -362,8 +361,8 @@ static dw_code_t check_scalar(const dw_field_def_t *fd, const view_t *v, const p
         if (digits < 0)
             return fail(err, p, DW_E_BAD_DECIMAL, "%s is not an exact decimal such as -12.5", quote(v->s, v->len).s);
         if (digits > max)
-            return fail(err, p, DW_E_BAD_DECIMAL, "%s has %" PRId64 " digits, at most %" PRId64,
-                        quote(v->s, v->len).s, digits, max);
+            return fail(err, p, DW_E_BAD_DECIMAL, "%s has %" PRId64 " digits, at most %" PRId64, quote(v->s, v->len).s,
+                        digits, max);
         break;
     }
     case DW_FT_ENUM:
@@ -373,8 +372,7 @@ static dw_code_t check_scalar(const dw_field_def_t *fd, const view_t *v, const p
             return fail(err, p, DW_E_BAD_ENUM, "%s is not one of %s", quote(v->s, v->len).s, list);
         }
         break;
-    default:
-        break;
+    default: break;
     }
     return DW_OK;
 }
@@ -522,8 +520,7 @@ static view_t view_of(const msgpack_object *o)
         v.kind = VK_BOOL;
         v.i = o->via.boolean;
         break;
-    default:
-        break;
+    default: break;
     }
     return v;
 }
@@ -594,8 +591,7 @@ static dw_code_t decode_value(dctx_t *c, const dw_field_def_t *fd, const msgpack
 
 /* Puts each pair of map o under its field (unknown and repeated keys are
  * refused in wire order); slots[i] is the value of field i or NULL. */
-static dw_code_t sort_keys(dctx_t *c, const dw_object_def_t *def, const msgpack_object *o,
-                           const msgpack_object **slots)
+static dw_code_t place_keys(dctx_t *c, const dw_object_def_t *def, const msgpack_object *o, const msgpack_object **slots)
 {
     for (uint32_t k = 0; k < o->via.map.size; k++) {
         const msgpack_object *key = &o->via.map.ptr[k].key; /* a str: dw_scan checked */
@@ -621,7 +617,7 @@ static dw_code_t decode_map(dctx_t *c, const dw_object_def_t *def, const msgpack
     const msgpack_object **slots = arena_alloc(c->msg, (def->n_fields + 1) * sizeof *slots);
     if (!obj || !slots)
         return oom(c);
-    dw_code_t rc = sort_keys(c, def, o, slots);
+    dw_code_t rc = place_keys(c, def, o, slots);
     if (rc != DW_OK)
         return rc;
     for (size_t i = 0; i < def->n_fields; i++) {
@@ -678,11 +674,11 @@ static dw_code_t decode_envelope(dctx_t *c, const msgpack_object *o)
     if (vv.kind != VK_INT)
         return fail(c->err, &c->path, DW_E_WRONG_TYPE, "expected int, got %s", vv.got);
     if (vv.i != dw_schema_version)
-        return fail(c->err, &c->path, DW_E_BAD_VERSION, "protocol version %" PRId64 " is not spoken here (%d is)",
-                    vv.i, dw_schema_version);
+        return fail(c->err, &c->path, DW_E_BAD_VERSION, "protocol version %" PRId64 " is not spoken here (%d is)", vv.i,
+                    dw_schema_version);
     path_pop(&c->path, 0);
 
-    if ((rc = sort_keys(c, env, o, slots)) != DW_OK)
+    if ((rc = place_keys(c, env, o, slots)) != DW_OK)
         return rc;
 
     path_push(&c->path, "type", 4);
@@ -699,8 +695,7 @@ static dw_code_t decode_envelope(dctx_t *c, const msgpack_object *o)
         return fail(c->err, &c->path, DW_E_UNKNOWN_TYPE, "unknown message type %s",
                     quote(t->via.str.ptr, t->via.str.size).s);
     if (c->msg->td->direction == DW_DIR_REPLY)
-        return fail(c->err, &c->path, DW_E_UNKNOWN_TYPE, "%s is a bare reply map, never enveloped",
-                    c->msg->td->type);
+        return fail(c->err, &c->path, DW_E_UNKNOWN_TYPE, "%s is a bare reply map, never enveloped", c->msg->td->type);
     path_pop(&c->path, 0);
 
     /* only dw-notify numbers messages: a producer's envelope carries no seq */
@@ -995,11 +990,26 @@ static dw_code_t push(dw_obj_t *o, const char *field, bool (*wanted)(dw_ftype_t)
     return DW_OK;
 }
 
-static bool want_text(dw_ftype_t t) { return is_text_type(t); }
-static bool want_int(dw_ftype_t t) { return is_int_type(t); }
-static bool want_map(dw_ftype_t t) { return t == DW_FT_MAP; }
-static bool want_any(dw_ftype_t t) { return t == DW_FT_ANY; }
-static bool want_scalar(dw_ftype_t t) { return is_text_type(t) || is_int_type(t) || t == DW_FT_BOOL; }
+static bool want_text(dw_ftype_t t)
+{
+    return is_text_type(t);
+}
+static bool want_int(dw_ftype_t t)
+{
+    return is_int_type(t);
+}
+static bool want_map(dw_ftype_t t)
+{
+    return t == DW_FT_MAP;
+}
+static bool want_any(dw_ftype_t t)
+{
+    return t == DW_FT_ANY;
+}
+static bool want_scalar(dw_ftype_t t)
+{
+    return is_text_type(t) || is_int_type(t) || t == DW_FT_BOOL;
+}
 
 dw_code_t dw_obj_push_str(dw_obj_t *o, const char *field, const char *value)
 {
@@ -1101,8 +1111,7 @@ static dw_code_t text_into(dw_msg_t *m, dw_ftype_t type, dw_val_t *v, const char
         if (!(v->s = arena_copy(m, text, v->len)))
             return fail(err, &p, DW_E_INTERNAL, "out of memory");
         break;
-    default:
-        return fail(err, &p, DW_E_WRONG_TYPE, "a field of type %s cannot be given as text", dw_ftype_name(type));
+    default: return fail(err, &p, DW_E_WRONG_TYPE, "a field of type %s cannot be given as text", dw_ftype_name(type));
     }
     v->set = true;
     return DW_OK;
@@ -1262,8 +1271,8 @@ static dw_code_t encode_value(ectx_t *c, const dw_field_def_t *fd, const dw_val_
         return any_canon(v->s, v->len, c->out, &c->path, c->err);
     case DW_FT_ARRAY: {
         if ((int64_t)v->n < fd->min || (int64_t)v->n > fd->max)
-            return fail(c->err, &c->path, DW_E_BAD_COUNT, "%zu items outside [%" PRId64 ", %" PRId64 "]", v->n,
-                        fd->min, fd->max);
+            return fail(c->err, &c->path, DW_E_BAD_COUNT, "%zu items outside [%" PRId64 ", %" PRId64 "]", v->n, fd->min,
+                        fd->max);
         if ((rc = packed(c, msgpack_pack_array(&c->pk, v->n))) != DW_OK)
             return rc;
         dw_field_def_t id = item_def(fd);

@@ -108,10 +108,10 @@ const void *dw_obj_item_any(const dw_obj_t *o, const char *field, size_t i, size
 /* Setters return DW_OK, DW_E_UNKNOWN_FIELD or DW_E_WRONG_TYPE (the field is
  * not of that type), DW_E_INTERNAL when memory is exhausted; value checks
  * happen at encode. Setting twice replaces. */
-dw_code_t dw_obj_set_str(dw_obj_t *o, const char *field, const char *value);  /* STR DATE DECIMAL ENUM; NULL unsets */
-dw_code_t dw_obj_set_int(dw_obj_t *o, const char *field, int64_t value);      /* INT FEN */
+dw_code_t dw_obj_set_str(dw_obj_t *o, const char *field, const char *value); /* STR DATE DECIMAL ENUM; NULL unsets */
+dw_code_t dw_obj_set_int(dw_obj_t *o, const char *field, int64_t value);     /* INT FEN */
 dw_code_t dw_obj_set_bool(dw_obj_t *o, const char *field, bool value);
-dw_obj_t *dw_obj_set_map(dw_obj_t *o, const char *field);                     /* new empty child map */
+dw_obj_t *dw_obj_set_map(dw_obj_t *o, const char *field); /* new empty child map */
 /* ANY: one msgpack value. Kept in canonical form when it passes the contract's
  * frame limits; otherwise kept as given and refused, with its code, at encode. */
 dw_code_t dw_obj_set_any(dw_obj_t *o, const char *field, const void *msgpack, size_t len);

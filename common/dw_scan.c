@@ -7,7 +7,7 @@
 /* Key spans for the duplicate check: DW_SCAN_DUP_PAIRS per open map at every
  * level, so any map small enough is always checked, however deep. */
 #define SCAN_SPANS (DW_SCAN_DEPTH_MAX * DW_SCAN_DUP_PAIRS)
-#define NO_SPANS UINT32_MAX
+#define NO_SPANS   UINT32_MAX
 
 typedef struct {
     uint32_t at;  /* offset of the key's header; its text follows the header */
@@ -20,6 +20,53 @@ typedef struct {
     uint32_t n_keys;    /* keys recorded so far */
     bool is_map;
 } frame_t;
+
+typedef enum { K_SCALAR, K_STR, K_ARRAY, K_MAP, K_BAD, K_BIN, K_EXT, K_FLOAT } kind_t;
+
+/* The type bytes 0xc0..0xdf: what each is, and how many header bytes follow
+ * it (for int types, the value; for str, array and map, the count). */
+static const struct {
+    kind_t kind;
+    unsigned char hdr;
+} type_c0[32] = {
+    /* nil, 0xc1 (never used), false, true */
+    [0x00] = {K_SCALAR, 0},
+    [0x01] = {K_BAD, 0},
+    [0x02] = {K_SCALAR, 0},
+    [0x03] = {K_SCALAR, 0},
+    /* bin 8 16 32, ext 8 16 32, float 32 64 */
+    [0x04] = {K_BIN, 0},
+    [0x05] = {K_BIN, 0},
+    [0x06] = {K_BIN, 0},
+    [0x07] = {K_EXT, 0},
+    [0x08] = {K_EXT, 0},
+    [0x09] = {K_EXT, 0},
+    [0x0a] = {K_FLOAT, 0},
+    [0x0b] = {K_FLOAT, 0},
+    /* uint 8 16 32 64, int 8 16 32 64 */
+    [0x0c] = {K_SCALAR, 1},
+    [0x0d] = {K_SCALAR, 2},
+    [0x0e] = {K_SCALAR, 4},
+    [0x0f] = {K_SCALAR, 8},
+    [0x10] = {K_SCALAR, 1},
+    [0x11] = {K_SCALAR, 2},
+    [0x12] = {K_SCALAR, 4},
+    [0x13] = {K_SCALAR, 8},
+    /* fixext 1 2 4 8 16 */
+    [0x14] = {K_EXT, 0},
+    [0x15] = {K_EXT, 0},
+    [0x16] = {K_EXT, 0},
+    [0x17] = {K_EXT, 0},
+    [0x18] = {K_EXT, 0},
+    /* str 8 16 32, array 16 32, map 16 32 */
+    [0x19] = {K_STR, 1},
+    [0x1a] = {K_STR, 2},
+    [0x1b] = {K_STR, 4},
+    [0x1c] = {K_ARRAY, 2},
+    [0x1d] = {K_ARRAY, 4},
+    [0x1e] = {K_MAP, 2},
+    [0x1f] = {K_MAP, 4},
+};
 
 typedef struct {
     const unsigned char *p;
@@ -108,8 +155,8 @@ static dw_code_t need(scan_t *s, size_t at, unsigned char b, size_t n)
 {
     size_t left = s->size - at - 1;
     if (left < n)
-        return dw_error_set(s->err, DW_E_TRUNCATED, "",
-                            "header 0x%02x at offset %zu needs %zu more bytes, %zu left", b, at, n, left);
+        return dw_error_set(s->err, DW_E_TRUNCATED, "", "header 0x%02x at offset %zu needs %zu more bytes, %zu left", b,
+                            at, n, left);
     return DW_OK;
 }
 
@@ -162,10 +209,10 @@ static dw_code_t scan_text(scan_t *s, size_t at, uint64_t len, bool key)
     size_t bad = text_fault(s->p + s->pos, (size_t)len, &nul);
     if (bad < len) {
         if (nul)
-            return dw_error_set(s->err, DW_E_NUL_CHAR, "", "%s at offset %zu holds a nul character at offset %zu",
-                                what, at, s->pos + bad);
-        return dw_error_set(s->err, DW_E_BAD_UTF8, "", "%s at offset %zu is not valid utf-8 at offset %zu", what,
-                            at, s->pos + bad);
+            return dw_error_set(s->err, DW_E_NUL_CHAR, "", "%s at offset %zu holds a nul character at offset %zu", what,
+                                at, s->pos + bad);
+        return dw_error_set(s->err, DW_E_BAD_UTF8, "", "%s at offset %zu is not valid utf-8 at offset %zu", what, at,
+                            s->pos + bad);
     }
     return DW_OK;
 }
@@ -223,86 +270,70 @@ dw_code_t dw_scan(const void *data, size_t size, const dw_limits_t *limits, dw_e
 
         uint64_t count = 0; /* container items or str bytes */
         size_t hdr = 0;     /* header bytes after the type byte */
-        enum { SCALAR, STR, ARRAY, MAP } kind = SCALAR;
+        kind_t kind;
 
-        if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) {
-            kind = SCALAR;
+        if (b <= 0x7f || b >= 0xe0) {
+            kind = K_SCALAR;
         } else if (b <= 0x8f) {
-            kind = MAP;
+            kind = K_MAP;
             count = b & 0x0f;
         } else if (b <= 0x9f) {
-            kind = ARRAY;
+            kind = K_ARRAY;
             count = b & 0x0f;
         } else if (b <= 0xbf) {
-            kind = STR;
+            kind = K_STR;
             count = b & 0x1f;
         } else {
-            switch (b) {
-            case 0xc1:
-                return dw_error_set(err, DW_E_BAD_BYTE, "", "byte 0xc1 at offset %zu is not msgpack", at);
-            case 0xc4: case 0xc5: case 0xc6:
-                return dw_error_set(err, DW_E_BIN_TYPE, "", "bin value at offset %zu refused: text is str", at);
-            case 0xc7: case 0xc8: case 0xc9:
-            case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8:
-                return dw_error_set(err, DW_E_EXT_TYPE, "", "ext value (0x%02x) at offset %zu refused", b, at);
-            case 0xca: case 0xcb:
+            kind = type_c0[b - 0xc0].kind;
+            hdr = type_c0[b - 0xc0].hdr;
+            switch (kind) {
+            case K_BAD: return dw_error_set(err, DW_E_BAD_BYTE, "", "byte 0xc1 at offset %zu is not msgpack", at);
+            case K_BIN: return dw_error_set(err, DW_E_BIN_TYPE, "", "bin value at offset %zu refused: text is str", at);
+            case K_EXT: return dw_error_set(err, DW_E_EXT_TYPE, "", "ext value (0x%02x) at offset %zu refused", b, at);
+            case K_FLOAT:
                 return dw_error_set(err, DW_E_FLOAT_TYPE, "",
                                     "float at offset %zu refused: money is integer fen, other numbers decimal strings",
                                     at);
-            case 0xcc: case 0xd0: hdr = 1; break;
-            case 0xcd: case 0xd1: hdr = 2; break;
-            case 0xce: case 0xd2: hdr = 4; break;
-            case 0xcf: case 0xd3: hdr = 8; break;
-            case 0xd9: kind = STR; hdr = 1; break;
-            case 0xda: kind = STR; hdr = 2; break;
-            case 0xdb: kind = STR; hdr = 4; break;
-            case 0xdc: kind = ARRAY; hdr = 2; break;
-            case 0xdd: kind = ARRAY; hdr = 4; break;
-            case 0xde: kind = MAP; hdr = 2; break;
-            case 0xdf: kind = MAP; hdr = 4; break;
-            default: /* every byte is covered above */
-                return dw_error_set(err, DW_E_BAD_BYTE, "", "byte 0x%02x at offset %zu is not msgpack", b, at);
+            default: break;
             }
             if ((rc = need(&s, at, b, hdr)) != DW_OK)
                 return rc;
-            if (kind == SCALAR) {
-                if (b == 0xcf && s.p[at + 1] >= 0x80)
-                    return dw_error_set(err, DW_E_INT_OVERFLOW, "", "uint64 at offset %zu exceeds the int64 range",
-                                        at);
-            } else
+            if (kind != K_SCALAR)
                 count = be(s.p + at + 1, hdr);
+            else if (b == 0xcf && s.p[at + 1] >= 0x80)
+                return dw_error_set(err, DW_E_INT_OVERFLOW, "", "uint64 at offset %zu exceeds the int64 range", at);
         }
         s.pos = at + 1 + hdr;
 
-        if (kind == STR) {
+        if (kind == K_STR) {
             if ((rc = scan_text(&s, at, count, want_key)) != DW_OK)
                 return rc;
             if (want_key && (rc = check_key(&s, f, spans, at, (uint32_t)count)) != DW_OK)
                 return rc;
             s.pos += (size_t)count;
-        } else if (kind == ARRAY || kind == MAP) {
-            const char *what = kind == MAP ? "map" : "array";
+        } else if (kind == K_ARRAY || kind == K_MAP) {
+            const char *what = kind == K_MAP ? "map" : "array";
             if (depth + 1 > s.max_depth)
                 return dw_error_set(err, DW_E_TOO_DEEP, "", "%s at offset %zu nests deeper than limit %u", what, at,
                                     (unsigned)s.max_depth);
             if (count > limits->max_count)
                 return dw_error_set(err, DW_E_TOO_MANY, "", "declared %s of %llu %s at offset %zu exceeds limit %u",
-                                    what, (unsigned long long)count, kind == MAP ? "pairs" : "items", at,
+                                    what, (unsigned long long)count, kind == K_MAP ? "pairs" : "items", at,
                                     (unsigned)limits->max_count);
-            uint64_t min_bytes = kind == MAP ? count * 2 : count;
+            uint64_t min_bytes = kind == K_MAP ? count * 2 : count;
             size_t left = size - s.pos;
             if (min_bytes > left)
                 return dw_error_set(err, DW_E_TRUNCATED, "",
                                     "declared %s of %llu %s at offset %zu needs at least %llu bytes, %zu left", what,
-                                    (unsigned long long)count, kind == MAP ? "pairs" : "items", at,
+                                    (unsigned long long)count, kind == K_MAP ? "pairs" : "items", at,
                                     (unsigned long long)min_bytes, left);
             if (count > 0) {
                 frame_t *nf = &stack[depth++];
                 nf->left = min_bytes;
-                nf->is_map = kind == MAP;
+                nf->is_map = kind == K_MAP;
                 nf->n_keys = 0;
                 nf->span_base = NO_SPANS;
-                if (kind == MAP && count <= DW_SCAN_DUP_PAIRS && spans_used + count <= SCAN_SPANS) {
+                if (kind == K_MAP && count <= DW_SCAN_DUP_PAIRS && spans_used + count <= SCAN_SPANS) {
                     nf->span_base = spans_used;
                     spans_used += (uint32_t)count;
                 }

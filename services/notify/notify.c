@@ -246,8 +246,8 @@ static int answer(dw_notify_t *self, dw_frames_t *req, dw_msg_t *ans)
     return rc;
 }
 
-static void answer_error(dw_notify_t *self, dw_frames_t *req, dw_code_t code, const char *field, const char *message,
-                         int64_t oldest)
+static void answer_error(dw_notify_t *self, dw_frames_t *req, const char *stream, dw_code_t code, const char *field,
+                         const char *message, int64_t oldest)
 {
     dw_msg_t *ans = dw_msg_new("replay.answer", NULL, NULL, 0);
     if (!ans)
@@ -255,6 +255,8 @@ static void answer_error(dw_notify_t *self, dw_frames_t *req, dw_code_t code, co
     dw_obj_t *b = dw_msg_body(ans);
     dw_obj_t *e = NULL;
     int rc = dw_obj_set_bool(b, "ok", false);
+    if (stream)
+        rc |= dw_obj_set_str(b, "stream", stream);
     if (oldest > 0)
         rc |= dw_obj_set_int(b, "oldest", oldest);
     if (rc == 0 && (e = dw_obj_set_map(b, "error")) != NULL) {
@@ -276,7 +278,7 @@ static void replay(dw_notify_t *self, dw_frames_t *req, const dw_obj_t *q)
     (void)dw_obj_int(q, "limit", &limit);
     int k = stream_index(stream);
     if (k < 0) {
-        answer_error(self, req, DW_E_BAD_ENUM, "stream", "no such stream (alert, task, notice, treasury, reject)", 0);
+        answer_error(self, req, NULL, DW_E_BAD_ENUM, "stream", "no such stream (alert, task, notice, treasury, reject)", 0);
         return;
     }
     char s_since[24], s_limit[24];
@@ -285,13 +287,13 @@ static void replay(dw_notify_t *self, dw_frames_t *req, const dw_obj_t *q)
     const char *p1[1] = {stream};
     PGresult *res = dw_pg_query(self->pg, "replay", "SELECT coalesce(min(seq), 0) FROM outbox WHERE stream = $1", 1, p1);
     if (!res) {
-        answer_error(self, req, DW_E_INTERNAL, "", "could not read the outbox; try again", 0);
+        answer_error(self, req, stream, DW_E_INTERNAL, "", "could not read the outbox; try again", 0);
         return;
     }
     int64_t oldest = dw_pg_int(res, 0, 0);
     PQclear(res);
     if (oldest > 1 && since < oldest - 1) {
-        answer_error(self, req, DW_E_GONE, "since", "events before the oldest kept are gone: start from oldest", oldest);
+        answer_error(self, req, stream, DW_E_GONE, "since", "events before the oldest kept are gone: start from oldest", oldest);
         return;
     }
     const char *p2[4] = {stream, s_since, prefix ? prefix : "", s_limit};
@@ -300,7 +302,7 @@ static void replay(dw_notify_t *self, dw_frames_t *req, const dw_obj_t *q)
                       "AND ($3 = '' OR starts_with(topic, $3)) ORDER BY seq LIMIT $4",
                       4, p2);
     if (!res) {
-        answer_error(self, req, DW_E_INTERNAL, "", "could not read the outbox; try again", 0);
+        answer_error(self, req, stream, DW_E_INTERNAL, "", "could not read the outbox; try again", 0);
         return;
     }
     dw_msg_t *ans = dw_msg_new("replay.answer", NULL, NULL, 0);
@@ -324,10 +326,17 @@ static void replay(dw_notify_t *self, dw_frames_t *req, const dw_obj_t *q)
             more = true;
             break;
         }
-        /* [topic, envelope]: a 2-array, the topic as str8, the envelope map as stored. */
+        /* [topic, envelope]: a 2-array, the topic as a canonical str (fixstr
+         * below 32 bytes, else str8), the envelope map as stored. */
         size_t tl = strlen(topic);
-        unsigned char head[3] = {0x92, 0xd9, (unsigned char)tl};
-        rc = tl < 256 ? dw_buf_append(&item, head, 3) | dw_buf_append(&item, topic, tl) |
+        unsigned char head[3] = {0x92, (unsigned char)(0xa0 | tl), 0};
+        size_t hl = 2;
+        if (tl >= 32) {
+            head[1] = 0xd9;
+            head[2] = (unsigned char)tl;
+            hl = 3;
+        }
+        rc = tl < 256 ? dw_buf_append(&item, head, hl) | dw_buf_append(&item, topic, tl) |
                             dw_buf_append(&item, env.data, env.len)
                       : -1;
         rc = rc ? rc : (int)dw_obj_push_any(b, "events", item.data, item.len);
@@ -340,7 +349,7 @@ static void replay(dw_notify_t *self, dw_frames_t *req, const dw_obj_t *q)
     if (rc == 0)
         (void)answer(self, req, ans);
     else
-        answer_error(self, req, DW_E_INTERNAL, "", "could not build the answer", 0);
+        answer_error(self, req, stream, DW_E_INTERNAL, "", "could not build the answer", 0);
     dw_msg_destroy(&ans);
 }
 
@@ -352,14 +361,14 @@ void dw_notify_on_replay(void *ctx, dw_stage_t *stage, void *sock)
     while (dw_frames_recv(sock, &req, ZMQ_DONTWAIT) == 0) {
         if (req.n != 3 || dw_frame_size(&req, 1) != 0) {
             if (req.n >= 1)
-                answer_error(self, &req, DW_E_BAD_FRAME, "", "expected frames [empty delimiter][request]", 0);
+                answer_error(self, &req, NULL, DW_E_BAD_FRAME, "", "expected frames [empty delimiter][request]", 0);
             dw_frames_close(&req);
             continue;
         }
         dw_error_t err;
         dw_msg_t *q = dw_msg_decode_bare("replay.request", dw_frame_data(&req, 2), dw_frame_size(&req, 2), NULL, &err);
         if (!q)
-            answer_error(self, &req, err.code, err.field, err.message, 0);
+            answer_error(self, &req, NULL, err.code, err.field, err.message, 0);
         else
             replay(self, &req, dw_msg_body_const(q));
         dw_msg_destroy(&q);

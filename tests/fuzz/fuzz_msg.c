@@ -55,8 +55,8 @@ static void check_round_trip(const char *type, const dw_msg_t *m, bool bare)
     dw_buf_t a = DW_BUF_INIT, b = DW_BUF_INIT;
     if (dw_msg_encode(m, &a, &err) != DW_OK)
         die("an accepted message does not encode", type, &err);
-    dw_msg_t *again = bare ? dw_msg_decode_bare(type, a.data, a.len, NULL, &err)
-                           : dw_msg_decode(a.data, a.len, NULL, &err);
+    dw_msg_t *again =
+        bare ? dw_msg_decode_bare(type, a.data, a.len, NULL, &err) : dw_msg_decode(a.data, a.len, NULL, &err);
     if (!again)
         die("our own encoding does not decode", type, &err);
     if (strcmp(dw_msg_type(again), dw_msg_type(m)) != 0)

@@ -13,127 +13,9 @@
 #include <zmq.h>
 
 #include "dw_harness.h"
+#include "dw_producer.h"
 #include "dw_msg.h"
 #include "dw_test.h"
-
-#define TS 1767225600000 /* 2026-01-01T08:00:00+08:00 */
-
-static dw_msg_t *allocation(void)
-{
-    dw_msg_t *m = dw_msg_new("budget.allocation", "B-0001", "budget", TS);
-    dw_obj_t *b = dw_msg_body(m);
-    dw_obj_set_str(b, "line_id", "ZB2026-101-0001");
-    dw_obj_set_int(b, "fiscal_year", 2026);
-    dw_obj_set_str(b, "dept_code", "101");
-    dw_obj_set_str(b, "unit_code", "101001");
-    dw_obj_set_str(b, "project_code", "P2026-101-001");
-    dw_obj_set_str(b, "project_name", "义务教育薄弱环节改善项目");
-    dw_obj_set_str(b, "kind", "project");
-    dw_obj_set_str(b, "fund_type", "general");
-    dw_obj_set_str(b, "source", "annual");
-    dw_obj_set_str(b, "function_code", "2050202");
-    dw_obj_set_str(b, "economic_code", "31002");
-    dw_obj_set_str(b, "section_code", "biz_edu");
-    dw_obj_set_int(b, "initial_fen", 100000000); /* 1,000,000.00 元 */
-    dw_obj_set_int(b, "adjusted_fen", 0);
-    dw_obj_set_int(b, "transferred_fen", 0);
-    dw_obj_set_int(b, "current_fen", 100000000);
-    return m;
-}
-
-static dw_msg_t *payment(const char *id, const char *voucher, const char *date, int64_t fen)
-{
-    dw_msg_t *m = dw_msg_new("treasury.payment", id, "treasury", TS);
-    dw_obj_t *b = dw_msg_body(m);
-    dw_obj_set_str(b, "voucher_no", voucher);
-    dw_obj_set_int(b, "fiscal_year", 2026);
-    dw_obj_set_str(b, "payment_date", date);
-    dw_obj_set_str(b, "dept_code", "101");
-    dw_obj_set_str(b, "unit_code", "101001");
-    dw_obj_set_str(b, "project_code", "P2026-101-001");
-    dw_obj_set_str(b, "line_id", "ZB2026-101-0001");
-    dw_obj_set_str(b, "function_code", "2050202");
-    dw_obj_set_str(b, "economic_code", "31002");
-    dw_obj_set_int(b, "amount_fen", fen);
-    dw_obj_set_str(b, "method", "direct");
-    dw_obj_set_str(b, "payee", "会昌县第一建筑工程公司");
-    return m;
-}
-
-typedef struct ack {
-    bool ok, dup;
-    int64_t seq;
-    char id[96], code[48], field[96];
-} ack_t;
-
-/* Sends bytes as [empty][message] and waits for the ack. */
-static int send_raw(void *dealer, const void *data, size_t len, ack_t *ack)
-{
-    memset(ack, 0, sizeof *ack);
-    if (zmq_send(dealer, "", 0, ZMQ_SNDMORE) < 0 || zmq_send(dealer, data, len, 0) < 0)
-        return -1;
-    zmq_pollitem_t it = {dealer, 0, ZMQ_POLLIN, 0};
-    if (zmq_poll(&it, 1, 10000) != 1)
-        return -1;
-    char buf[4096];
-    int n = zmq_recv(dealer, buf, sizeof buf, 0); /* the empty delimiter */
-    if (n != 0)
-        return -1;
-    n = zmq_recv(dealer, buf, sizeof buf, 0);
-    if (n < 0)
-        return -1;
-    dw_error_t err;
-    dw_msg_t *a = dw_msg_decode_bare("ack", buf, (size_t)n, NULL, &err);
-    if (!a) {
-        fprintf(stderr, "ack does not decode: %s\n", err.message);
-        return -1;
-    }
-    const dw_obj_t *b = dw_msg_body(a);
-    (void)dw_obj_bool(b, "ok", &ack->ok);
-    (void)dw_obj_bool(b, "dup", &ack->dup);
-    (void)dw_obj_int(b, "seq", &ack->seq);
-    snprintf(ack->id, sizeof ack->id, "%s", dw_obj_str(b, "id") ? dw_obj_str(b, "id") : "");
-    const dw_obj_t *e = dw_obj_map(b, "error");
-    if (e) {
-        snprintf(ack->code, sizeof ack->code, "%s", dw_obj_str(e, "code"));
-        snprintf(ack->field, sizeof ack->field, "%s", dw_obj_str(e, "field") ? dw_obj_str(e, "field") : "");
-    }
-    dw_msg_destroy(&a);
-    return 0;
-}
-
-static int send_msg(void *dealer, dw_msg_t *m, ack_t *ack)
-{
-    dw_buf_t buf = DW_BUF_INIT;
-    dw_error_t err;
-    int rc = dw_msg_encode(m, &buf, &err) == DW_OK ? send_raw(dealer, buf.data, buf.len, ack) : -1;
-    if (rc != 0)
-        fprintf(stderr, "send %s failed\n", dw_msg_id(m));
-    dw_buf_free(&buf);
-    dw_msg_destroy(&m);
-    return rc;
-}
-
-/* Waits for the next [topic][envelope] on the SUB socket. */
-static dw_msg_t *next_event(void *sub, char *topic, size_t n, int timeout_ms)
-{
-    zmq_pollitem_t it = {sub, 0, ZMQ_POLLIN, 0};
-    if (zmq_poll(&it, 1, timeout_ms) != 1)
-        return NULL;
-    int tl = zmq_recv(sub, topic, n - 1, 0);
-    if (tl < 0)
-        return NULL;
-    topic[tl < (int)n - 1 ? tl : (int)n - 1] = '\0';
-    static char env[65536];
-    int el = zmq_recv(sub, env, sizeof env, 0);
-    if (el < 0)
-        return NULL;
-    dw_error_t err;
-    dw_msg_t *m = dw_msg_decode(env, (size_t)el, NULL, &err);
-    if (!m)
-        fprintf(stderr, "published envelope does not decode: %s: %s\n", dw_code_name(err.code), err.message);
-    return m;
-}
 
 int main(void)
 {
@@ -150,36 +32,36 @@ int main(void)
     CHECK(zmq_connect(dealer, h.intake_ep) == 0);
     dw_harness_sleep_ms(300); /* let the SUB's subscription reach the PUB */
 
-    ack_t a;
+    dw_test_ack_t a;
     /* 1. the budget line: stored first, inbox seq 1 */
-    CHECK(send_msg(dealer, allocation(), &a) == 0);
+    CHECK(dw_test_send(dealer, dw_test_allocation(100000000), &a) == 0);
     CHECK(a.ok && !a.dup);
     CHECK_INT(a.seq, 1);
     CHECK_STR(a.id, "B-0001");
     /* 2. first payment 600,000.00 元: within budget */
-    CHECK(send_msg(dealer, payment("T-0001", "GK2026000001", "2026-03-15", 60000000), &a) == 0);
+    CHECK(dw_test_send(dealer, dw_test_payment("T-0001", "GK2026000001", "2026-03-15", 60000000), &a) == 0);
     CHECK(a.ok && !a.dup);
     CHECK_INT(a.seq, 2);
     /* 3. the same src+id with the same bytes: acked as dup, stored once */
-    CHECK(send_msg(dealer, payment("T-0001", "GK2026000001", "2026-03-15", 60000000), &a) == 0);
+    CHECK(dw_test_send(dealer, dw_test_payment("T-0001", "GK2026000001", "2026-03-15", 60000000), &a) == 0);
     CHECK(a.ok && a.dup);
     CHECK_INT(a.seq, 2);
     /* 4. the same src+id with other bytes: refused as a conflict */
-    CHECK(send_msg(dealer, payment("T-0001", "GK2026000001", "2026-03-15", 60000001), &a) == 0);
+    CHECK(dw_test_send(dealer, dw_test_payment("T-0001", "GK2026000001", "2026-03-15", 60000001), &a) == 0);
     CHECK(!a.ok);
     CHECK_STR(a.code, "conflict");
     /* 5. second payment 500,000.00 元: paid 1,100,000.00 > budget 1,000,000.00 */
-    CHECK(send_msg(dealer, payment("T-0002", "GK2026000002", "2026-06-30", 50000000), &a) == 0);
+    CHECK(dw_test_send(dealer, dw_test_payment("T-0002", "GK2026000002", "2026-06-30", 50000000), &a) == 0);
     CHECK(a.ok && !a.dup);
     CHECK_INT(a.seq, 3);
     /* 6. bad input: a 5-byte bomb gets its code and changes nothing else */
     const unsigned char bomb[] = {0xdd, 0xff, 0xff, 0xff, 0xff};
-    CHECK(send_raw(dealer, bomb, sizeof bomb, &a) == 0);
+    CHECK(dw_test_send_raw(dealer, bomb, sizeof bomb, &a) == 0);
     CHECK(!a.ok);
     CHECK_STR(a.code, "too_many");
     /* 7. a date that is not on the calendar is refused with the field's path:
      * our encoder refuses to write one, so the bytes are edited after it */
-    dw_msg_t *bad = payment("T-0003", "GK2026000003", "2026-02-28", 100);
+    dw_msg_t *bad = dw_test_payment("T-0003", "GK2026000003", "2026-02-28", 100);
     dw_buf_t bytes = DW_BUF_INIT;
     dw_error_t err;
     CHECK(dw_msg_encode(bad, &bytes, &err) == DW_OK);
@@ -187,7 +69,7 @@ int main(void)
     CHECK(day != NULL);
     if (day)
         memcpy(day, "2026-02-29", 10); /* 2026 is not a leap year */
-    CHECK(send_raw(dealer, bytes.data, bytes.len, &a) == 0);
+    CHECK(dw_test_send_raw(dealer, bytes.data, bytes.len, &a) == 0);
     dw_buf_free(&bytes);
     dw_msg_destroy(&bad);
     CHECK(!a.ok);
@@ -198,7 +80,7 @@ int main(void)
     char topic[256];
     bool got_alert = false, got_task = false;
     for (int i = 0; i < 2; i++) {
-        dw_msg_t *m = next_event(sub, topic, sizeof topic, 15000);
+        dw_msg_t *m = dw_test_next_event(sub, topic, sizeof topic, 15000);
         CHECK(m != NULL);
         if (!m)
             break;

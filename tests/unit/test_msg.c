@@ -124,11 +124,8 @@ static void put_map(tb_t *t, const kv_t *kv, size_t n, const mod_t *mod, void (*
 
 /* treasury.payment, every field in schema order: the canonical encoding. */
 static const kv_t pay_env[] = {
-    {"v", "x:01"},
-    {"type", "s:treasury.payment"},
-    {"id", "s:ZF2026-000123"},
-    {"src", "s:treasury"},
-    {"ts", "x:cf 00 00 01 9b 76 da a8 00"}, /* 1767225600000 */
+    {"v", "x:01"},         {"type", "s:treasury.payment"},         {"id", "s:ZF2026-000123"},
+    {"src", "s:treasury"}, {"ts", "x:cf 00 00 01 9b 76 da a8 00"}, /* 1767225600000 */
     {"body", "@"},
 };
 
@@ -202,26 +199,22 @@ static const char *show(const char *s)
     return s ? s : "(dropped)";
 }
 
-#define PAY(where, key, val, want, want_field)                                                                         \
-    do {                                                                                                               \
-        dw_error_t e_;                                                                                                 \
-        dw_code_t rc_ = pay_case(where, key, val, &e_);                                                                \
-        CHECK_INT(rc_, want);                                                                                          \
-        if (rc_ != DW_OK)                                                                                              \
-            CHECK_STR(e_.field, want_field);                                                                           \
-        if (rc_ != (want))                                                                                             \
-            fprintf(stderr, "  %s %s=%s: %s at %s: %s\n", where, key, show(val), dw_code_name(rc_),                 \
-                    e_.field, e_.message);                                                                             \
+#define PAY(where, key, val, want, want_field)                                                                \
+    do {                                                                                                      \
+        dw_error_t e_;                                                                                        \
+        dw_code_t rc_ = pay_case(where, key, val, &e_);                                                       \
+        CHECK_INT(rc_, want);                                                                                 \
+        if (rc_ != DW_OK)                                                                                     \
+            CHECK_STR(e_.field, want_field);                                                                  \
+        if (rc_ != (want))                                                                                    \
+            fprintf(stderr, "  %s %s=%s: %s at %s: %s\n", where, key, show(val), dw_code_name(rc_), e_.field, \
+                    e_.message);                                                                              \
     } while (0)
 
 /* target.declaration with three indicators; the change applies to item 2. */
 static const kv_t decl_env[] = {
-    {"v", "x:01"},
-    {"type", "s:target.declaration"},
-    {"id", "s:TD-108-0015-1"},
-    {"src", "s:portal"},
-    {"ts", "x:cf 00 00 01 9b 76 da a8 00"},
-    {"body", "@"},
+    {"v", "x:01"},       {"type", "s:target.declaration"},       {"id", "s:TD-108-0015-1"},
+    {"src", "s:portal"}, {"ts", "x:cf 00 00 01 9b 76 da a8 00"}, {"body", "@"},
 };
 
 static const kv_t decl_body[] = {
@@ -234,15 +227,9 @@ static const kv_t decl_body[] = {
 };
 
 static const kv_t indicator[] = {
-    {"code", "s:IND-001"},
-    {"level1", "s:output"},
-    {"level2", "s:quantity"},
-    {"name", "s:改造学校数量"},
-    {"operator", "s:ge"},
-    {"target", "s:12"},
-    {"unit", "s:所"},
-    {"weight", "s:20"},
-    {"cumulative", "x:c3"},
+    {"code", "s:IND-001"},      {"level1", "s:output"}, {"level2", "s:quantity"},
+    {"name", "s:改造学校数量"}, {"operator", "s:ge"},   {"target", "s:12"},
+    {"unit", "s:所"},           {"weight", "s:20"},     {"cumulative", "x:c3"},
 };
 
 static void put_indicators(tb_t *t, void *arg)
@@ -268,16 +255,16 @@ static dw_code_t decl_case(const char *key, const char *val, dw_error_t *err)
     return rc;
 }
 
-#define DECL(key, val, want, want_field)                                                                               \
-    do {                                                                                                               \
-        dw_error_t e_;                                                                                                 \
-        dw_code_t rc_ = decl_case(key, val, &e_);                                                                      \
-        CHECK_INT(rc_, want);                                                                                          \
-        if (rc_ != DW_OK)                                                                                              \
-            CHECK_STR(e_.field, want_field);                                                                           \
-        if (rc_ != (want))                                                                                             \
-            fprintf(stderr, "  indicator %s=%s: %s at %s: %s\n", show(key), show(val),                               \
-                    dw_code_name(rc_), e_.field, e_.message);                                                          \
+#define DECL(key, val, want, want_field)                                                                            \
+    do {                                                                                                            \
+        dw_error_t e_;                                                                                              \
+        dw_code_t rc_ = decl_case(key, val, &e_);                                                                   \
+        CHECK_INT(rc_, want);                                                                                       \
+        if (rc_ != DW_OK)                                                                                           \
+            CHECK_STR(e_.field, want_field);                                                                        \
+        if (rc_ != (want))                                                                                          \
+            fprintf(stderr, "  indicator %s=%s: %s at %s: %s\n", show(key), show(val), dw_code_name(rc_), e_.field, \
+                    e_.message);                                                                                    \
     } while (0)
 
 static bool same_bytes(const dw_buf_t *b, const tb_t *t)
@@ -523,8 +510,8 @@ static void test_body_breaches(void)
     PAY("body", "amount_fen", "x:00", DW_E_OUT_OF_RANGE, "body.amount_fen");
     PAY("body", "amount_fen", "x:ff", DW_E_OUT_OF_RANGE, "body.amount_fen");
     PAY("body", "amount_fen", "x:01", DW_OK, "");
-    PAY("body", "amount_fen", "x:d0 01", DW_OK, ""); /* int8 holding 1 */
-    PAY("body", "amount_fen", "x:cf 00 03 8d 7e a4 c6 7f ff", DW_OK, "");          /* 999999999999999 */
+    PAY("body", "amount_fen", "x:d0 01", DW_OK, "");                      /* int8 holding 1 */
+    PAY("body", "amount_fen", "x:cf 00 03 8d 7e a4 c6 7f ff", DW_OK, ""); /* 999999999999999 */
     PAY("body", "amount_fen", "x:cf 00 03 8d 7e a4 c6 80 00", DW_E_OUT_OF_RANGE, "body.amount_fen"); /* 10^15 */
     PAY("body", "amount_fen", "x:cf 7f ff ff ff ff ff ff ff", DW_E_OUT_OF_RANGE, "body.amount_fen");
     PAY("body", "amount_fen", "x:d3 80 00 00 00 00 00 00 00", DW_E_OUT_OF_RANGE, "body.amount_fen");
@@ -603,7 +590,9 @@ static void test_body_breaches(void)
     pay_case("body", "color", "s:red", &err);
     CHECK_STR(err.message, "unknown field \"color\"");
     /* a foreign key in a path and a message stays valid UTF-8 within bounds */
-    pay_case("body", "颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色",
+    pay_case("body",
+             "颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色颜色"
+             "颜色颜色颜色颜色颜色颜色颜色颜色",
              "s:red", &err);
     CHECK_INT(err.code, DW_E_UNKNOWN_FIELD);
     CHECK(strncmp(err.field, "body.颜色", strlen("body.颜色")) == 0);
@@ -870,10 +859,14 @@ static void test_building_errors(void)
         const char *field, *text;
         dw_code_t code;
     } bad[] = {
-        {"payment_date", "2026-02-29", DW_E_BAD_DATE},  {"payment_date", "2026-1-01", DW_E_BAD_DATE},
-        {"method", "cash", DW_E_BAD_ENUM},              {"voucher_no", "a.b", DW_E_BAD_CODE},
-        {"function_code", "205020", DW_E_BAD_LENGTH},   {"economic_code", "3020x", DW_E_BAD_CODE},
-        {"amount_fen", "0", DW_E_OUT_OF_RANGE},         {"fiscal_year", "1999", DW_E_OUT_OF_RANGE},
+        {"payment_date", "2026-02-29", DW_E_BAD_DATE},
+        {"payment_date", "2026-1-01", DW_E_BAD_DATE},
+        {"method", "cash", DW_E_BAD_ENUM},
+        {"voucher_no", "a.b", DW_E_BAD_CODE},
+        {"function_code", "205020", DW_E_BAD_LENGTH},
+        {"economic_code", "3020x", DW_E_BAD_CODE},
+        {"amount_fen", "0", DW_E_OUT_OF_RANGE},
+        {"fiscal_year", "1999", DW_E_OUT_OF_RANGE},
         {"payee", "", DW_E_BAD_LENGTH},
     };
     for (size_t i = 0; i < N(bad); i++) {

@@ -127,8 +127,8 @@ static void test_depth(void)
     CHECK_INT(dw_scan(deep, n, &roomy, &err), DW_E_TOO_DEEP);
     CHECK_STR(err.message, "array at offset 8 nests deeper than limit 8");
     /* whatever the limits say, nesting stops at DW_SCAN_DEPTH_MAX (32) */
-    dw_limits_t bottomless = {.max_size = SIZE_MAX, .max_depth = UINT32_MAX, .max_count = UINT32_MAX,
-                              .max_str = UINT32_MAX};
+    dw_limits_t bottomless = {
+        .max_size = SIZE_MAX, .max_depth = UINT32_MAX, .max_count = UINT32_MAX, .max_str = UINT32_MAX};
     CHECK_INT(dw_scan(deep, n, &bottomless, &err), DW_E_TOO_DEEP);
     CHECK_STR(err.message, "array at offset 32 nests deeper than limit 32");
     deep[32] = 0x00; /* 32 arrays around a 0: the most msgpack-c unpacks */
@@ -196,16 +196,16 @@ static void test_utf8(void)
     CHECK_INT(scan_hex("a4 f4 8f bf bf"), DW_OK);         /* U+10FFFF */
 
     CHECK(dw_utf8_valid("", 0));
-    CHECK(dw_utf8_valid("\xc2\x80", 2));             /* U+0080 */
-    CHECK(dw_utf8_valid("\xdf\xbf", 2));             /* U+07FF */
-    CHECK(dw_utf8_valid("\xe0\xa0\x80", 3));         /* U+0800 */
-    CHECK(dw_utf8_valid("\xed\x9f\xbf", 3));         /* U+D7FF */
-    CHECK(dw_utf8_valid("\xee\x80\x80", 3));         /* U+E000 */
-    CHECK(dw_utf8_valid("\xef\xbf\xbf", 3));         /* U+FFFF */
-    CHECK(dw_utf8_valid("\xf0\x90\x80\x80", 4));     /* U+10000 */
-    CHECK(dw_utf8_valid("\xf4\x8f\xbf\xbf", 4));     /* U+10FFFF */
+    CHECK(dw_utf8_valid("\xc2\x80", 2));                 /* U+0080 */
+    CHECK(dw_utf8_valid("\xdf\xbf", 2));                 /* U+07FF */
+    CHECK(dw_utf8_valid("\xe0\xa0\x80", 3));             /* U+0800 */
+    CHECK(dw_utf8_valid("\xed\x9f\xbf", 3));             /* U+D7FF */
+    CHECK(dw_utf8_valid("\xee\x80\x80", 3));             /* U+E000 */
+    CHECK(dw_utf8_valid("\xef\xbf\xbf", 3));             /* U+FFFF */
+    CHECK(dw_utf8_valid("\xf0\x90\x80\x80", 4));         /* U+10000 */
+    CHECK(dw_utf8_valid("\xf4\x8f\xbf\xbf", 4));         /* U+10FFFF */
     CHECK(dw_utf8_valid("\xe9\xa2\x84\xe7\xae\x97", 6)); /* 预算 */
-    CHECK(dw_utf8_valid("a\0b", 3));                 /* NUL is UTF-8; dw_scan refuses it on its own */
+    CHECK(dw_utf8_valid("a\0b", 3));                     /* NUL is UTF-8; dw_scan refuses it on its own */
     CHECK(!dw_utf8_valid("\xc0\x80", 2));
     CHECK(!dw_utf8_valid("\xc1\xbf", 2));
     CHECK(!dw_utf8_valid("\xe0\x9f\xbf", 3));
