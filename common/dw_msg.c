@@ -185,14 +185,14 @@ static dw_code_t fail(dw_error_t *err, const path_t *p, dw_code_t code, const ch
 {
     if (!err)
         return code;
-    char msg[DW_ERR_MESSAGE_MAX];
+    /* room for more than dw_error_t keeps, so a message that is too long is
+     * cut here between UTF-8 characters (it travels in an ack as a str) */
+    char msg[2 * DW_ERR_MESSAGE_MAX];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    /* keep a cut message valid UTF-8: it travels in an ack */
-    size_t n = strlen(msg);
-    msg[utf8_cut(msg, n, sizeof msg - 1)] = '\0';
+    msg[utf8_cut(msg, strlen(msg), DW_ERR_MESSAGE_MAX - 1)] = '\0';
     return dw_error_set(err, code, p ? p->s : "", "%s", msg);
 }
 
@@ -591,7 +591,8 @@ static dw_code_t decode_value(dctx_t *c, const dw_field_def_t *fd, const msgpack
 
 /* Puts each pair of map o under its field (unknown and repeated keys are
  * refused in wire order); slots[i] is the value of field i or NULL. */
-static dw_code_t place_keys(dctx_t *c, const dw_object_def_t *def, const msgpack_object *o, const msgpack_object **slots)
+static dw_code_t place_keys(dctx_t *c, const dw_object_def_t *def, const msgpack_object *o,
+                            const msgpack_object **slots)
 {
     for (uint32_t k = 0; k < o->via.map.size; k++) {
         const msgpack_object *key = &o->via.map.ptr[k].key; /* a str: dw_scan checked */
@@ -841,6 +842,7 @@ void dw_msg_destroy(dw_msg_t **self_p)
 static dw_val_t *slot(const dw_obj_t *o, const char *field, const dw_field_def_t **fd)
 {
     size_t i;
+    *fd = NULL;
     if (!o || !field || !(*fd = dw_schema_field(o->def, field, &i)))
         return NULL;
     return &o->vals[i];

@@ -197,6 +197,14 @@ find_pg_bindir() {
         PG_BINDIR="$DW_PGBINDIR"
         return 0
     fi
+    # An existing cluster needs the server of its own major version.
+    if [[ -n ${PG_DIR:-} && -f $PG_DIR/PG_VERSION ]]; then
+        d="/usr/lib/postgresql/$(cat "$PG_DIR/PG_VERSION")/bin"
+        if [[ -x $d/initdb && -x $d/pg_ctl ]]; then
+            PG_BINDIR="$d"
+            return 0
+        fi
+    fi
     if command -v pg_config >/dev/null 2>&1; then
         d="$(pg_config --bindir 2>/dev/null || true)"
         if [[ -n $d && -x $d/initdb && -x $d/pg_ctl ]]; then
@@ -726,20 +734,54 @@ cmd_run() {
 
 # --- test
 
+CTEST_PID=""
+
+# run_ctest DIR: ctest in a session of its own, so that a test which signals
+# its whole process group takes down only ctest (and is reported), never this
+# script; Ctrl-C here stops that session.
+run_ctest() {
+    local rc=0
+    setsid ctest --test-dir "$1" --output-on-failure -j2 --timeout 300 --no-tests=error </dev/null &
+    CTEST_PID=$!
+    wait "$CTEST_PID" || rc=$?
+    CTEST_PID=""
+    return "$rc"
+}
+
+test_interrupted() {
+    if [[ -n $CTEST_PID ]]; then
+        kill -TERM -- "-$CTEST_PID" 2>/dev/null || true
+    fi
+    printf '\n'
+    die "tests interrupted"
+}
+
+ctest_verdict() {
+    if (($1 == 0)); then
+        printf 'passed'
+    elif (($1 > 128)); then
+        printf 'FAILED (ctest was killed by signal %s: did a test signal its process group?)' "$(($1 - 128))"
+    else
+        printf 'FAILED (ctest status %s)' "$1"
+    fi
+}
+
 cmd_test() {
     cmd_deps --test
     cmd_build
     cmd_build --asan
     local asan_dir="${DW_BUILD_DIR}-asan" rc=0 rc_asan=0 t0=$SECONDS t1
+    trap test_interrupted INT TERM
     say "testing $DW_BUILD_DIR"
-    ctest --test-dir "$DW_BUILD_DIR" --output-on-failure -j2 --timeout 300 --no-tests=error || rc=$?
+    run_ctest "$DW_BUILD_DIR" || rc=$?
     t1=$SECONDS
     say "testing $asan_dir (AddressSanitizer + UndefinedBehaviorSanitizer)"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --test-dir "$asan_dir" --output-on-failure -j2 --timeout 300 --no-tests=error || rc_asan=$?
+        run_ctest "$asan_dir" || rc_asan=$?
+    trap - INT TERM
     printf '\nsummary\n'
-    printf '  %-40s %s (%ss)\n' "$DW_BUILD_DIR" "$( ((rc == 0)) && echo passed || echo "FAILED (ctest status $rc)")" "$((t1 - t0))"
-    printf '  %-40s %s (%ss)\n' "$asan_dir" "$( ((rc_asan == 0)) && echo passed || echo "FAILED (ctest status $rc_asan)")" "$((SECONDS - t1))"
+    printf '  %-40s %s (%ss)\n' "$DW_BUILD_DIR" "$(ctest_verdict "$rc")" "$((t1 - t0))"
+    printf '  %-40s %s (%ss)\n' "$asan_dir" "$(ctest_verdict "$rc_asan")" "$((SECONDS - t1))"
     ((rc == 0 && rc_asan == 0)) || die "tests failed" \
         "the failures are above; rerun one with: ctest --test-dir DIR -R NAME --output-on-failure"
     say "all tests passed"

@@ -65,7 +65,9 @@ static dw_code_t push_items(yaml_document_t *doc, dw_obj_t *obj, const dw_field_
     for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++, i++) {
         yaml_node_t *item = yaml_document_get_node(doc, *it);
         char ipath[PATH_MAX_LEN];
-        snprintf(ipath, sizeof ipath, "%s[%zu]", path, i);
+        /* A path too deep for the buffer is cut short: it only names a place in an error. */
+        if (snprintf(ipath, sizeof ipath, "%s[%zu]", path, i) >= (int)sizeof ipath)
+            ipath[sizeof ipath - 1] = '\0';
         if (dwctl_marks_add(marks, ipath, line_of(item)) != 0)
             return fail_at(item, line, err, DW_E_INTERNAL, ipath, "out of memory");
         if (def->item_type == DW_FT_MAP) {

@@ -42,10 +42,39 @@ static const char watch_usage[] = "usage: dwctl watch [options]\n"
                                   "Runs until SIGINT or SIGTERM otherwise. Exit status: 0, or 2 when --count\n"
                                   "events did not arrive before the timeout, 64 bad arguments.\n";
 
+static const char bench_usage[] = "usage: dwctl bench [options]\n"
+                                  "\n"
+                                  "Measures dualwatch as a producer sees it. Builds one budget.allocation per\n"
+                                  "project and N treasury.payment against them (ids, vouchers and projects carry\n"
+                                  "a run tag from the clock, so every run stores new rows), sends them to dw-intake\n"
+                                  "keeping W unacknowledged, times each message from send to ack, and prints one\n"
+                                  "figure per line: messages, elapsed, rate (msg/s), ack latency p50, p90, p99,\n"
+                                  "p99.9 and max (ms), stored, duplicate, refused.\n"
+                                  "\n"
+                                  "  --endpoint EP     dw-intake's ROUTER (default tcp://127.0.0.1:7401)\n"
+                                  "  --count N         treasury.payment messages (default 10000)\n"
+                                  "  --window W        most messages unacked at once (default 1000)\n"
+                                  "  --projects P      projects, one budget.allocation each; dept codes cycle\n"
+                                  "                    101..104 (default 16)\n"
+                                  "  --seed S          seed of the amounts, dates, payees and projects (default 1)\n"
+                                  "  --src SRC         src of every message (default bench)\n"
+                                  "  --timeout-ms MS   give up after MS ms without an ack, or without pipeline\n"
+                                  "                    progress (default 30000)\n"
+                                  "  --pipeline-conninfo CONNINFO\n"
+                                  "                    after the last ack, poll PostgreSQL (libpq conninfo) until\n"
+                                  "                    dw-validate has read the last inbox row and dw-analyze every\n"
+                                  "                    event of dw-validate; print the drain time and the pipeline\n"
+                                  "                    rate (payments validated per second, first send to drain)\n"
+                                  "\n"
+                                  "Messages are built before the clock starts; refusals are counted, not sent\n"
+                                  "again. Exit status: 0, 1 some message refused, 2 unanswered messages or the\n"
+                                  "pipeline did not drain, 64 bad arguments.\n";
+
 static const char all_usage[] = "usage: dwctl COMMAND [options]\n"
                                 "\n"
                                 "  send     send messages from YAML files to dw-intake\n"
                                 "  watch    print the events dw-notify publishes\n"
+                                "  bench    measure the rate and ack latency of synthetic payments\n"
                                 "  help     this text, or `dwctl help COMMAND`\n";
 
 void dwctl_usage(FILE *out, const char *name)
@@ -54,6 +83,8 @@ void dwctl_usage(FILE *out, const char *name)
         fputs(send_usage, out);
     else if (name && strcmp(name, "watch") == 0)
         fputs(watch_usage, out);
+    else if (name && strcmp(name, "bench") == 0)
+        fputs(bench_usage, out);
     else
         fputs(all_usage, out);
 }

@@ -6,6 +6,8 @@
  *                        ack, and sum up what was stored, duplicate or refused
  *   dwctl watch          subscribe to dw-notify and print one line per event,
  *                        warning when a stream's sequence skips
+ *   dwctl bench          send synthetic payments, print the rate and the ack
+ *                        latency percentiles (and the pipeline's drain time)
  *   dwctl help [CMD]     usage
  *
  * main only picks the subcommand; each lives in its own file. SIGINT and
@@ -18,6 +20,7 @@
 #include "dw_log.h"
 #include "dw_zmq.h"
 #include "dwctl.h"
+#include "dwctl_bench.h"
 
 typedef int (*dwctl_cmd_fn)(const dwctl_ctx_t *ctx, int argc, char **argv);
 
@@ -27,6 +30,7 @@ static const struct {
 } commands[] = {
     {"send", dwctl_send_main},
     {"watch", dwctl_watch_main},
+    {"bench", dwctl_bench_main},
 };
 
 static int is_help(const char *arg)

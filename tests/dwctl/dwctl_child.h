@@ -32,6 +32,8 @@ static inline int dwctl_child_start(dwctl_child_t *c, const char *dir, char *con
     posix_spawn_file_actions_addopen(&fa, 2, c->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int rc = posix_spawn(&c->pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0)
+        c->pid = 0; /* never a pid that kill() would read as "the whole group" */
     return rc == 0 ? 0 : -1;
 }
 
@@ -49,6 +51,8 @@ static inline int dwctl_child_done(dwctl_child_t *c, int *code)
 static inline int dwctl_child_wait(dwctl_child_t *c, int ms)
 {
     int code;
+    if (c->pid <= 1)
+        return -1;
     for (int waited = 0; waited < ms; waited += 10) {
         if (dwctl_child_done(c, &code))
             return code;
