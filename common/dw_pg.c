@@ -290,3 +290,16 @@ int dw_pg_bytea_decode(const char *hex, size_t hex_len, dw_buf_t *out)
     out->data[out->len] = '\0';
     return 0;
 }
+
+int dw_pg_query_int(dw_pg_t *self, const char *what, const char *sql, int nparams, const char *const *values,
+                    int64_t *out)
+{
+    PGresult *res = dw_pg_query(self, what, sql, nparams, values);
+    if (!res)
+        return -1;
+    int rc = PQntuples(res) >= 1 && PQnfields(res) >= 1 ? 0 : -1;
+    if (rc == 0)
+        *out = dw_pg_int(res, 0, 0);
+    PQclear(res);
+    return rc;
+}

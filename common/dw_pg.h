@@ -60,6 +60,11 @@ bool dw_pg_bytea_equals(const char *hex, size_t hex_len, const void *raw, size_t
 /* Decodes a bytea column value in text form into out (appending); -1 if malformed. */
 int dw_pg_bytea_decode(const char *hex, size_t hex_len, dw_buf_t *out) __attribute__((warn_unused_result));
 
+/* The one integer a statement returns (first row, first column; NULL reads 0),
+ * e.g. "SELECT coalesce(max(seq), 0) FROM inbox". 0, or -1 after logging. */
+int dw_pg_query_int(dw_pg_t *self, const char *what, const char *sql, int nparams, const char *const *values,
+                    int64_t *out) __attribute__((warn_unused_result));
+
 /* Integer value of row r, column c; 0 when NULL. */
 int64_t dw_pg_int(const PGresult *res, int r, int c);
 

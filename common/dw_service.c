@@ -88,3 +88,23 @@ void dw_service_stop(dw_service_t *svc)
     }
     dw_config_destroy(&svc->cfg);
 }
+
+int dw_service_run_stage(dw_service_t *svc, const char *stage, const char *out_endpoint,
+                         const dw_stage_upstream_t *upstreams, size_t n_upstreams, const dw_stage_handler_t *handler,
+                         void *ctx, void *extra_socket, void (*on_extra)(void *ctx, dw_stage_t *stage, void *sock))
+{
+    const dw_stage_opts_t opts = {
+        .name = stage,
+        .out_endpoint = out_endpoint,
+        .upstreams = upstreams,
+        .n_upstreams = n_upstreams,
+        .batch_max = svc->cfg->pipeline.batch_max,
+        .catchup_ms = svc->cfg->pipeline.catchup_ms,
+    };
+    dw_stage_t *s = dw_stage_new(svc->zmq_ctx, svc->pg, &opts, handler, ctx);
+    int rc = -1;
+    if (s && (!extra_socket || dw_stage_add_socket(s, extra_socket, on_extra) == 0))
+        rc = dw_stage_run(s, svc->signal_fd);
+    dw_stage_destroy(&s);
+    return rc;
+}

@@ -68,21 +68,17 @@ struct dw_stage {
 static int load_state(dw_stage_t *self)
 {
     const char *p[1] = {self->name};
-    PGresult *res = dw_pg_query(self->pg, self->name, "SELECT coalesce(max(seq), 0) FROM stage_events WHERE stage = $1",
-                                1, p);
-    if (!res)
+    if (dw_pg_query_int(self->pg, self->name, "SELECT coalesce(max(seq), 0) FROM stage_events WHERE stage = $1", 1, p,
+                        &self->out_committed) != 0)
         return -1;
-    self->out_committed = dw_pg_int(res, 0, 0);
-    PQclear(res);
     for (size_t i = 0; i < self->n_up; i++) {
         const char *q[2] = {self->name, self->up[i].name};
-        res = dw_pg_query(self->pg, self->name,
-                          "SELECT coalesce(max(seq), 0) FROM stage_cursors WHERE stage = $1 AND upstream = $2", 2, q);
-        if (!res)
+        if (dw_pg_query_int(self->pg, self->name,
+                            "SELECT coalesce(max(seq), 0) FROM stage_cursors WHERE stage = $1 AND upstream = $2", 2, q,
+                            &self->up[i].committed) != 0)
             return -1;
-        self->up[i].committed = self->up[i].pending = dw_pg_int(res, 0, 0);
+        self->up[i].pending = self->up[i].committed;
         self->up[i].behind = true; /* whatever was written while we were down */
-        PQclear(res);
     }
     self->out_next = self->out_committed + 1;
     return 0;

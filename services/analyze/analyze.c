@@ -46,11 +46,9 @@ struct dw_analyze {
 
 static int load_next_id(dw_analyze_t *self)
 {
-    PGresult *res = dw_pg_query(self->pg, "analyze", "SELECT coalesce(max(alert_id), 0) FROM alerts", 0, NULL);
-    if (!res)
+    if (dw_pg_query_int(self->pg, "analyze", "SELECT coalesce(max(alert_id), 0) + 1 FROM alerts", 0, NULL,
+                        &self->next_alert_id) != 0)
         return -1;
-    self->next_alert_id = dw_pg_int(res, 0, 0) + 1;
-    PQclear(res);
     self->reload = false;
     return 0;
 }

@@ -46,12 +46,8 @@ struct dw_intake {
 
 static int load_next_seq(dw_intake_t *self)
 {
-    PGresult *res = dw_pg_query(self->pg, "intake", "SELECT coalesce(max(seq), 0) FROM inbox", 0, NULL);
-    if (!res)
-        return -1;
-    self->next_seq = dw_pg_int(res, 0, 0) + 1;
-    PQclear(res);
-    return 0;
+    return dw_pg_query_int(self->pg, "intake", "SELECT coalesce(max(seq), 0) + 1 FROM inbox", 0, NULL,
+                           &self->next_seq);
 }
 
 dw_intake_t *dw_intake_new(void *zmq_ctx, dw_pg_t *pg, const dw_config_t *cfg)

@@ -53,11 +53,10 @@ static int load_heads(dw_notify_t *self)
     }
     PQclear(res);
     memcpy(self->next, self->head, sizeof self->next);
-    res = dw_pg_query(self->pg, "notify", "SELECT epoch FROM outbox_epoch ORDER BY created_at DESC LIMIT 1", 0, NULL);
-    if (!res)
+    if (dw_pg_query_int(self->pg, "notify",
+                        "SELECT coalesce((SELECT epoch FROM outbox_epoch ORDER BY created_at DESC LIMIT 1), 0)", 0,
+                        NULL, &self->epoch) != 0)
         return -1;
-    self->epoch = PQntuples(res) ? dw_pg_int(res, 0, 0) : 0;
-    PQclear(res);
     self->reload = false;
     return 0;
 }
@@ -285,19 +284,18 @@ static void replay(dw_notify_t *self, dw_frames_t *req, const dw_obj_t *q)
     snprintf(s_since, sizeof s_since, "%" PRId64, since);
     snprintf(s_limit, sizeof s_limit, "%" PRId64, limit + 1);
     const char *p1[1] = {stream};
-    PGresult *res = dw_pg_query(self->pg, "replay", "SELECT coalesce(min(seq), 0) FROM outbox WHERE stream = $1", 1, p1);
-    if (!res) {
+    int64_t oldest = 0;
+    if (dw_pg_query_int(self->pg, "replay", "SELECT coalesce(min(seq), 0) FROM outbox WHERE stream = $1", 1, p1,
+                        &oldest) != 0) {
         answer_error(self, req, stream, DW_E_INTERNAL, "", "could not read the outbox; try again", 0);
         return;
     }
-    int64_t oldest = dw_pg_int(res, 0, 0);
-    PQclear(res);
     if (oldest > 1 && since < oldest - 1) {
         answer_error(self, req, stream, DW_E_GONE, "since", "events before the oldest kept are gone: start from oldest", oldest);
         return;
     }
     const char *p2[4] = {stream, s_since, prefix ? prefix : "", s_limit};
-    res = dw_pg_query(self->pg, "replay",
+    PGresult *res = dw_pg_query(self->pg, "replay",
                       "SELECT topic, envelope FROM outbox WHERE stream = $1 AND seq > $2 "
                       "AND ($3 = '' OR starts_with(topic, $3)) ORDER BY seq LIMIT $4",
                       4, p2);

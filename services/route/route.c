@@ -18,11 +18,9 @@ struct dw_route {
 
 static int load_next_id(dw_route_t *self)
 {
-    PGresult *res = dw_pg_query(self->pg, "route", "SELECT coalesce(max(task_id), 0) FROM tasks", 0, NULL);
-    if (!res)
+    if (dw_pg_query_int(self->pg, "route", "SELECT coalesce(max(task_id), 0) + 1 FROM tasks", 0, NULL,
+                        &self->next_task_id) != 0)
         return -1;
-    self->next_task_id = dw_pg_int(res, 0, 0) + 1;
-    PQclear(res);
     self->reload = false;
     return 0;
 }
