@@ -50,6 +50,22 @@ const char *dw_code_name(dw_code_t code)
     return code_names[code];
 }
 
+/* Cuts s back to the last whole UTF-8 character: vsnprintf may have split one,
+ * and a message must stay valid text to travel in an ack. */
+static void trim_utf8(char *s)
+{
+    size_t n = strlen(s);
+    size_t start = n;
+    while (start > 0 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+        start--;
+    if (start == 0)
+        return;
+    unsigned char lead = (unsigned char)s[start - 1];
+    size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    if (n - (start - 1) < need)
+        s[start - 1] = '\0';
+}
+
 dw_code_t dw_error_set(dw_error_t *err, dw_code_t code, const char *field, const char *fmt, ...)
 {
     if (!err)
@@ -60,6 +76,8 @@ dw_code_t dw_error_set(dw_error_t *err, dw_code_t code, const char *field, const
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
+    trim_utf8(err->field);
+    trim_utf8(err->message);
     return code;
 }
 

@@ -78,6 +78,7 @@ free_port() {
 # ---------------------------------------------------------------- the instance
 
 BENCH_HOME=""
+DWCTL_PID=""
 STARTED=0
 CLEANED=0
 
@@ -168,9 +169,22 @@ main() {
 
     printf '%-14s %s\n' "machine" "$(nproc) cores, $(uname -m), $(uname -r)"
     printf '%-14s %s\n' "build" "$BENCH_BUILD_DIR"
-    local rc=0
+    local rc
+    # In the background, so that a TERM to this script reaches dwctl at once
+    # (it stops sending and waits for its acks). A Ctrl-C reaches it through
+    # the terminal's process group; it is left to dwctl, which sums up.
     "$DWCTL" bench --endpoint "tcp://127.0.0.1:$INTAKE_PORT" --count 50000 --window 1000 \
-        --pipeline-conninfo "$CONNINFO" "$@" || rc=$?
+        --pipeline-conninfo "$CONNINFO" "$@" &
+    DWCTL_PID=$!
+    trap 'kill -TERM "$DWCTL_PID" 2>/dev/null || true' TERM
+    trap ':' INT
+    while :; do
+        rc=0
+        wait "$DWCTL_PID" || rc=$?
+        kill -0 "$DWCTL_PID" 2>/dev/null || break # else the wait was cut short by a signal
+    done
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
     printf '%-14s %s\n' "log warnings" "$(log_count ' WARN ')"
     printf '%-14s %s\n' "log errors" "$(log_count ' ERROR ')"
     if ((rc != 0)); then
