@@ -6,12 +6,15 @@
 #include <stdint.h>
 
 typedef struct dw_buf {
-    char *data;  /* owned; NUL-terminated after every append for convenience */
+    char *data; /* owned; NUL-terminated after every append for convenience */
     size_t len;
     size_t cap;
 } dw_buf_t;
 
-#define DW_BUF_INIT {NULL, 0, 0}
+#define DW_BUF_INIT \
+    {               \
+        NULL, 0, 0  \
+    }
 
 /* All return 0, or -1 when memory is exhausted (the buffer is unchanged). */
 int dw_buf_reserve(dw_buf_t *b, size_t extra) __attribute__((warn_unused_result));

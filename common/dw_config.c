@@ -45,10 +45,14 @@ typedef struct cfg_key {
 } cfg_key_t;
 
 #define FIELD_SIZE(field) sizeof(((dw_config_t *)0)->field)
-#define KEY_TEXT(name, type, field, def, reload, doc)                                                                  \
-    {name, type, offsetof(dw_config_t, field), FIELD_SIZE(field), 0, 0, NULL, def, reload, doc}
-#define KEY_INT(name, field, min, max, def, reload, doc)                                                               \
-    {name, CT_INT, offsetof(dw_config_t, field), FIELD_SIZE(field), min, max, NULL, def, reload, doc}
+#define KEY_TEXT(name, type, field, def, reload, doc)                                             \
+    {                                                                                             \
+        name, type, offsetof(dw_config_t, field), FIELD_SIZE(field), 0, 0, NULL, def, reload, doc \
+    }
+#define KEY_INT(name, field, min, max, def, reload, doc)                                                \
+    {                                                                                                   \
+        name, CT_INT, offsetof(dw_config_t, field), FIELD_SIZE(field), min, max, NULL, def, reload, doc \
+    }
 
 /* Every key, declared once: the loader, the defaults, dw_config_describe and
  * the reload check all read this table. */
@@ -104,14 +108,10 @@ static const cfg_key_t cfg_keys[] = {
 #define N_KEYS (sizeof cfg_keys / sizeof cfg_keys[0])
 
 static const char *const section_kind_names[] = {
-    [DW_SECTION_BUSINESS] = "business",
-    [DW_SECTION_COMPREHENSIVE] = "comprehensive",
-    [DW_SECTION_BUDGET] = "budget",
-    [DW_SECTION_TREASURY] = "treasury",
-    [DW_SECTION_INVESTMENT] = "investment",
-    [DW_SECTION_SUPERVISION] = "supervision",
-    [DW_SECTION_LEADERSHIP] = "leadership",
-    NULL,
+    [DW_SECTION_BUSINESS] = "business",     [DW_SECTION_COMPREHENSIVE] = "comprehensive",
+    [DW_SECTION_BUDGET] = "budget",         [DW_SECTION_TREASURY] = "treasury",
+    [DW_SECTION_INVESTMENT] = "investment", [DW_SECTION_SUPERVISION] = "supervision",
+    [DW_SECTION_LEADERSHIP] = "leadership", NULL,
 };
 #define N_SECTION_KINDS ((int)(sizeof section_kind_names / sizeof section_kind_names[0]) - 1)
 
@@ -156,9 +156,9 @@ typedef struct loader {
     size_t errlen;
     dw_config_t *cfg;
     yaml_document_t *doc;
-    int key_line[N_KEYS];                   /* where each key was set, 0 = not yet */
-    int section_line[DW_CFG_MAX_SECTIONS];  /* line of each section's code */
-    dept_ref_t *depts;                      /* every dept of every section */
+    int key_line[N_KEYS];                  /* where each key was set, 0 = not yet */
+    int section_line[DW_CFG_MAX_SECTIONS]; /* line of each section's code */
+    dept_ref_t *depts;                     /* every dept of every section */
     size_t n_depts;
 } loader_t;
 
@@ -186,12 +186,9 @@ static int node_line(const yaml_node_t *node)
 static const char *node_kind(const yaml_node_t *node)
 {
     switch (node->type) {
-    case YAML_MAPPING_NODE:
-        return "a mapping";
-    case YAML_SEQUENCE_NODE:
-        return "a list";
-    default:
-        return "a scalar";
+    case YAML_MAPPING_NODE: return "a mapping";
+    case YAML_SEQUENCE_NODE: return "a list";
+    default: return "a scalar";
     }
 }
 
@@ -369,20 +366,13 @@ static bool set_value(dw_config_t *cfg, const cfg_key_t *key, const char *text, 
 static const char *expected(const cfg_key_t *key)
 {
     switch (key->type) {
-    case CT_INT:
-        return "an integer";
-    case CT_BOOL:
-        return "true or false";
-    case CT_LOG_LEVEL:
-        return "a log level";
-    case CT_ENUM:
-        return "a name";
-    case CT_DATE:
-        return "a date";
-    case CT_ENDPOINT:
-        return "an endpoint";
-    default:
-        return "text";
+    case CT_INT: return "an integer";
+    case CT_BOOL: return "true or false";
+    case CT_LOG_LEVEL: return "a log level";
+    case CT_ENUM: return "a name";
+    case CT_DATE: return "a date";
+    case CT_ENDPOINT: return "an endpoint";
+    default: return "text";
     }
 }
 
@@ -516,8 +506,7 @@ static bool load_depts(loader_t *ld, const char *label, size_t idx, yaml_node_t 
     if (is_null(value))
         return true;
     if (value->type != YAML_SEQUENCE_NODE)
-        return fail(ld, node_line(value), "%s: depts: expected a list of dept codes, got %s", label,
-                    node_kind(value));
+        return fail(ld, node_line(value), "%s: depts: expected a list of dept codes, got %s", label, node_kind(value));
     for (yaml_node_item_t *it = value->data.sequence.items.start; it < value->data.sequence.items.top; it++) {
         yaml_node_t *d = node_at(ld, *it);
         if (sec->n_depts == DW_CFG_MAX_DEPTS)
@@ -550,8 +539,8 @@ static bool load_section(loader_t *ld, yaml_node_t *item, size_t idx)
             if (strcmp(k, section_keys[i]) == 0)
                 which = i;
         if (which < 0)
-            return fail(ld, node_line(knode), "%s: unknown key \"%s\" (a section has code, name, kind, depts)",
-                        label, k);
+            return fail(ld, node_line(knode), "%s: unknown key \"%s\" (a section has code, name, kind, depts)", label,
+                        k);
         if (found[which])
             return fail(ld, node_line(knode), "%s: duplicate key \"%s\" (first at line %d)", label, k,
                         node_line(found_key[which]));
@@ -653,9 +642,8 @@ static bool check_depts(loader_t *ld)
     if (first->section == again->section)
         return fail(ld, again->line, "dept \"%s\" is listed twice in section \"%s\" (first at line %d)", again->code,
                     owner, first->line);
-    return fail(ld, again->line,
-                "dept \"%s\" is listed under two business sections: \"%s\" (line %d) and \"%s\"", again->code, owner,
-                first->line, ld->cfg->sections[again->section].code);
+    return fail(ld, again->line, "dept \"%s\" is listed under two business sections: \"%s\" (line %d) and \"%s\"",
+                again->code, owner, first->line, ld->cfg->sections[again->section].code);
 }
 
 /* ---- loading ----------------------------------------------------------- */
@@ -871,29 +859,17 @@ static void describe_type(const cfg_key_t *key, char *out, size_t n)
 {
     char names[160];
     switch (key->type) {
-    case CT_STRING:
-        snprintf(out, n, "text");
-        return;
-    case CT_NAME:
-        snprintf(out, n, "name");
-        return;
-    case CT_ENDPOINT:
-        snprintf(out, n, "endpoint");
-        return;
-    case CT_INT:
-        snprintf(out, n, "integer %" PRId64 "..%" PRId64, key->min, key->max);
-        return;
-    case CT_BOOL:
-        snprintf(out, n, "true | false");
-        return;
+    case CT_STRING: snprintf(out, n, "text"); return;
+    case CT_NAME: snprintf(out, n, "name"); return;
+    case CT_ENDPOINT: snprintf(out, n, "endpoint"); return;
+    case CT_INT: snprintf(out, n, "integer %" PRId64 "..%" PRId64, key->min, key->max); return;
+    case CT_BOOL: snprintf(out, n, "true | false"); return;
     case CT_LOG_LEVEL:
     case CT_ENUM:
         list_names(key->type == CT_ENUM ? key->names : log_level_names, names, sizeof names);
         snprintf(out, n, "one of %s", names);
         return;
-    case CT_DATE:
-        snprintf(out, n, "date YYYY-MM-DD or empty");
-        return;
+    case CT_DATE: snprintf(out, n, "date YYYY-MM-DD or empty"); return;
     }
     snprintf(out, n, "?");
 }
@@ -930,12 +906,8 @@ bool dw_config_reload_check(const dw_config_t *running, const dw_config_t *next,
         case CT_STRING:
         case CT_NAME:
         case CT_ENDPOINT:
-        case CT_DATE:
-            same = strncmp(a, b, key->size) == 0;
-            break;
-        default:
-            same = memcmp(a, b, key->size) == 0;
-            break;
+        case CT_DATE: same = strncmp(a, b, key->size) == 0; break;
+        default: same = memcmp(a, b, key->size) == 0; break;
         }
         /* No values in the message: database.conninfo may hold a password. */
         if (!same) {

@@ -14,12 +14,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define DW_CFG_MAX_SECTIONS 64
-#define DW_CFG_MAX_DEPTS 256 /* per section */
-#define DW_CFG_STR 256
+#define DW_CFG_MAX_DEPTS    256 /* per section */
+#define DW_CFG_STR          256
 
 typedef enum dw_section_kind {
     DW_SECTION_BUSINESS,      /* 业务股室 */
@@ -32,29 +32,29 @@ typedef enum dw_section_kind {
 } dw_section_kind_t;
 
 typedef struct dw_cfg_section {
-    char code[64];                           /* topic-safe: task.<code>. */
-    char name[128];                          /* 社会保障股 */
+    char code[64];  /* topic-safe: task.<code>. */
+    char name[128]; /* 社会保障股 */
     dw_section_kind_t kind;
-    char depts[DW_CFG_MAX_DEPTS][32];        /* 对口: dept_codes this section looks after */
+    char depts[DW_CFG_MAX_DEPTS][32]; /* 对口: dept_codes this section looks after */
     size_t n_depts;
 } dw_cfg_section_t;
 
 typedef struct dw_config {
-    char path[DW_CFG_STR];          /* the file it came from */
-    char instance[64];              /* instance: a name for logs and ipc endpoints */
-    int log_level;                  /* log.level: debug | info | warn | error -> dw_log_level_t */
+    char path[DW_CFG_STR]; /* the file it came from */
+    char instance[64];     /* instance: a name for logs and ipc endpoints */
+    int log_level;         /* log.level: debug | info | warn | error -> dw_log_level_t */
 
     struct {
-        char conninfo[1024];        /* database.conninfo (libpq); env DW_DATABASE_CONNINFO wins */
-        int connect_retry_s;        /* database.connect_retry_s: keep retrying this long at start */
+        char conninfo[1024]; /* database.conninfo (libpq); env DW_DATABASE_CONNINFO wins */
+        int connect_retry_s; /* database.connect_retry_s: keep retrying this long at start */
     } database;
 
     struct {
-        char endpoint[DW_CFG_STR];  /* intake.endpoint: ROUTER for producers (tcp://127.0.0.1:7401) */
-        int batch_max;              /* intake.batch_max: messages per transaction */
-        int batch_wait_ms;          /* intake.batch_wait_ms: longest wait to fill a batch */
-        int inflight_max;           /* intake.inflight_max: unacked messages per producer */
-        int64_t socket_maxmsgsize;  /* intake.socket_maxmsgsize: ZMQ_MAXMSGSIZE, above the contract limit */
+        char endpoint[DW_CFG_STR]; /* intake.endpoint: ROUTER for producers (tcp://127.0.0.1:7401) */
+        int batch_max;             /* intake.batch_max: messages per transaction */
+        int batch_wait_ms;         /* intake.batch_wait_ms: longest wait to fill a batch */
+        int inflight_max;          /* intake.inflight_max: unacked messages per producer */
+        int64_t socket_maxmsgsize; /* intake.socket_maxmsgsize: ZMQ_MAXMSGSIZE, above the contract limit */
     } intake;
 
     struct {
@@ -76,12 +76,12 @@ typedef struct dw_config {
     } notify;
 
     struct {
-        int case_review_days;       /* route.case_review_days: calendar days a business section has to review
-                                       a deviation case (its due date) */
+        int case_review_days; /* route.case_review_days: calendar days a business section has to review
+                                 a deviation case (its due date) */
     } route;
 
     struct {
-        char as_of[16];             /* clock.as_of: "" = today in Asia/Shanghai, or YYYY-MM-DD */
+        char as_of[16]; /* clock.as_of: "" = today in Asia/Shanghai, or YYYY-MM-DD */
     } clock;
 
     dw_cfg_section_t sections[DW_CFG_MAX_SECTIONS]; /* sections: list of maps */

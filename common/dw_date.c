@@ -95,9 +95,9 @@ int64_t dw_date_to_days(dw_date_t d)
     int64_t y = (int64_t)d.year - (d.month <= 2);
     int64_t m = d.month;
     int64_t era = floor_div(y, 400);
-    int64_t yoe = y - era * 400;                                 /* [0, 399] */
+    int64_t yoe = y - era * 400;                                       /* [0, 399] */
     int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d.day - 1; /* [0, 365] */
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;         /* [0, 146096] */
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;               /* [0, 146096] */
     return era * 146097 + doe - 719468;
 }
 
@@ -109,7 +109,7 @@ dw_date_t dw_date_from_days(int64_t days)
         days = -DAYS_CLAMP;
     int64_t z = days + 719468;
     int64_t era = floor_div(z, 146097);
-    int64_t doe = z - era * 146097;                                   /* [0, 146096] */
+    int64_t doe = z - era * 146097;                                      /* [0, 146096] */
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
     int64_t y = yoe + era * 400;
     int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100); /* [0, 365] */

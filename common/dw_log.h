@@ -33,14 +33,14 @@ int dw_log_level_parse(const char *name);
 /* "debug", "info", "warn", "error"; "unknown" out of range. */
 const char *dw_log_level_name(dw_log_level_t level);
 
-#define DW_LOG_AT(lvl, key, ...)                                                                                       \
-    do {                                                                                                               \
-        if (dw_log_enabled(lvl))                                                                                       \
-            dw_log_write(lvl, key, __VA_ARGS__);                                                                       \
+#define DW_LOG_AT(lvl, key, ...)                 \
+    do {                                         \
+        if (dw_log_enabled(lvl))                 \
+            dw_log_write(lvl, key, __VA_ARGS__); \
     } while (0)
 #define dw_log_debug(key, ...) DW_LOG_AT(DW_LOG_DEBUG, key, __VA_ARGS__)
-#define dw_log_info(key, ...) DW_LOG_AT(DW_LOG_INFO, key, __VA_ARGS__)
-#define dw_log_warn(key, ...) DW_LOG_AT(DW_LOG_WARN, key, __VA_ARGS__)
+#define dw_log_info(key, ...)  DW_LOG_AT(DW_LOG_INFO, key, __VA_ARGS__)
+#define dw_log_warn(key, ...)  DW_LOG_AT(DW_LOG_WARN, key, __VA_ARGS__)
 #define dw_log_error(key, ...) DW_LOG_AT(DW_LOG_ERROR, key, __VA_ARGS__)
 
 #endif

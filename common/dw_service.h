@@ -26,7 +26,7 @@ void dw_service_stop(dw_service_t *svc);
  * extra_socket/on_extra: one more socket for the loop, or NULL. 0 on a clean stop. */
 int dw_service_run_stage(dw_service_t *svc, const char *stage, const char *out_endpoint,
                          const dw_stage_upstream_t *upstreams, size_t n_upstreams, const dw_stage_handler_t *handler,
-                         void *ctx, void *extra_socket,
-                         void (*on_extra)(void *ctx, dw_stage_t *stage, void *sock)) __attribute__((warn_unused_result));
+                         void *ctx, void *extra_socket, void (*on_extra)(void *ctx, dw_stage_t *stage, void *sock))
+    __attribute__((warn_unused_result));
 
 #endif

@@ -14,8 +14,8 @@
 #include "dw_zmq.h"
 
 #define MAX_UPSTREAMS 4
-#define MAX_EXTRA 4
-#define RETRY_MS 1000
+#define MAX_EXTRA     4
+#define RETRY_MS      1000
 
 typedef struct upstream {
     char name[32];
@@ -60,8 +60,8 @@ struct dw_stage {
     /* outputs of the batch */
     int64_t out_committed; /* last output seq in stage_events */
     int64_t out_next;
-    dw_buf_t out_rows;     /* COPY rows for stage_events */
-    dw_buf_t out_wire;     /* [seq8][type\0][key\0][len8][payload] records to publish after commit */
+    dw_buf_t out_rows; /* COPY rows for stage_events */
+    dw_buf_t out_wire; /* [seq8][type\0][key\0][len8][payload] records to publish after commit */
     size_t n_out;
 };
 

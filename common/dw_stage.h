@@ -27,9 +27,9 @@ typedef struct dw_stage dw_stage_t;
 typedef struct dw_event {
     const char *upstream; /* the stage that wrote it */
     int64_t seq;
-    const char *type;     /* message type, e.g. "treasury.payment", "alert.event" */
-    const char *key;      /* what it is about (src/id for intake, project_code, ...) */
-    const void *payload;  /* a msgpack envelope */
+    const char *type;    /* message type, e.g. "treasury.payment", "alert.event" */
+    const char *key;     /* what it is about (src/id for intake, project_code, ...) */
+    const void *payload; /* a msgpack envelope */
     size_t payload_len;
 } dw_event_t;
 

@@ -28,8 +28,7 @@ void *dw_zmq_socket(void *ctx, int type, const char *endpoint, bool bind, const 
     }
     if (set_int(sock, ZMQ_LINGER, opts->linger_ms, "ZMQ_LINGER", endpoint) != 0)
         goto fail;
-    if (opts->maxmsgsize > 0 &&
-        zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &opts->maxmsgsize, sizeof opts->maxmsgsize) != 0) {
+    if (opts->maxmsgsize > 0 && zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &opts->maxmsgsize, sizeof opts->maxmsgsize) != 0) {
         dw_log_error(endpoint, "could not set ZMQ_MAXMSGSIZE: %s", zmq_strerror(errno));
         goto fail;
     }

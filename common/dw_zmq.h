@@ -16,11 +16,11 @@
 #define DW_ZMQ_MAX_FRAMES 8
 
 typedef struct dw_zmq_opts {
-    int linger_ms;        /* ZMQ_LINGER; -1 = wait for delivery */
-    int64_t maxmsgsize;   /* ZMQ_MAXMSGSIZE; 0 = unlimited (only for sockets we feed ourselves) */
-    int sndhwm, rcvhwm;   /* 0 = the library default */
-    bool router_mandatory;/* ROUTER: a send to a gone peer fails instead of vanishing */
-    const char *subscribe;/* SUB: a prefix to subscribe to ("" = all); NULL = none */
+    int linger_ms;         /* ZMQ_LINGER; -1 = wait for delivery */
+    int64_t maxmsgsize;    /* ZMQ_MAXMSGSIZE; 0 = unlimited (only for sockets we feed ourselves) */
+    int sndhwm, rcvhwm;    /* 0 = the library default */
+    bool router_mandatory; /* ROUTER: a send to a gone peer fails instead of vanishing */
+    const char *subscribe; /* SUB: a prefix to subscribe to ("" = all); NULL = none */
 } dw_zmq_opts_t;
 
 /* A socket bound (bind true) or connected to endpoint; NULL with a logged

@@ -21,7 +21,7 @@ SERVICES=(notify route analyze validate intake)
 # Debian packages: to build and run, and what the tests need beyond that.
 DW_PACKAGES=(build-essential cmake pkg-config libzmq3-dev libpq-dev libmsgpack-dev libyaml-dev
     postgresql postgresql-client ca-certificates)
-DW_TEST_PACKAGES=(procps)
+DW_TEST_PACKAGES=(procps clang-format)
 
 # ---------------------------------------------------------------- messages
 

@@ -27,11 +27,11 @@
 #include "protodoc_data.h"
 
 /* Fixed envelope of every example: 2026-01-01 08:00:00 Asia/Shanghai (00:00 UTC). */
-#define EXAMPLE_ID "example-1"
-#define EXAMPLE_TS INT64_C(1767225600000)
+#define EXAMPLE_ID      "example-1"
+#define EXAMPLE_TS      INT64_C(1767225600000)
 #define EXAMPLE_OUT_SRC "notify"
-#define EXAMPLE_SEQ 1
-#define HEX_PER_LINE 64
+#define EXAMPLE_SEQ     1
+#define HEX_PER_LINE    64
 
 static const dw_pd_type_t *pd_type(const char *type)
 {
@@ -296,8 +296,7 @@ static void md_wire_type(md_t *m, dw_ftype_t t, dw_ftype_t item, const dw_object
     }
 }
 
-static void md_value_limits(md_t *m, dw_ftype_t t, int64_t lo, int64_t hi, dw_pattern_t pat,
-                            const char *const *values)
+static void md_value_limits(md_t *m, dw_ftype_t t, int64_t lo, int64_t hi, dw_pattern_t pat, const char *const *values)
 {
     switch (t) {
     case DW_FT_STR:

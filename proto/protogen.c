@@ -131,9 +131,7 @@ static node_t *yaml_load(FILE *f)
         int line = (int)ev.start_mark.line + 1;
         node_t *n = NULL;
         switch (ev.type) {
-        case YAML_STREAM_END_EVENT:
-            done = true;
-            break;
+        case YAML_STREAM_END_EVENT: done = true; break;
         case YAML_DOCUMENT_START_EVENT:
             if (++docs > 1) {
                 err_at(line, "only one YAML document is allowed");
@@ -155,15 +153,10 @@ static node_t *yaml_load(FILE *f)
             }
             break;
         case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT:
-            n = node_new(ev.type == YAML_SEQUENCE_START_EVENT ? N_SEQ : N_MAP, line);
-            break;
+        case YAML_MAPPING_START_EVENT: n = node_new(ev.type == YAML_SEQUENCE_START_EVENT ? N_SEQ : N_MAP, line); break;
         case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            depth--;
-            break;
-        default:
-            break;
+        case YAML_MAPPING_END_EVENT: depth--; break;
+        default: break;
         }
         if (n) {
             if (depth > 0)
@@ -398,16 +391,16 @@ typedef struct schema {
 } schema_t;
 
 static const char *const ftype_names[] = {
-    [DW_FT_STR] = "str",   [DW_FT_INT] = "int",         [DW_FT_FEN] = "fen",   [DW_FT_BOOL] = "bool",
-    [DW_FT_DATE] = "date", [DW_FT_DECIMAL] = "decimal", [DW_FT_ENUM] = "enum", [DW_FT_MAP] = "map",
+    [DW_FT_STR] = "str",     [DW_FT_INT] = "int",         [DW_FT_FEN] = "fen",   [DW_FT_BOOL] = "bool",
+    [DW_FT_DATE] = "date",   [DW_FT_DECIMAL] = "decimal", [DW_FT_ENUM] = "enum", [DW_FT_MAP] = "map",
     [DW_FT_ARRAY] = "array", [DW_FT_ANY] = "any",
 };
 #define N_FTYPES (sizeof ftype_names / sizeof ftype_names[0])
 
 static const char *const ftype_c[] = {
-    [DW_FT_STR] = "DW_FT_STR",     [DW_FT_INT] = "DW_FT_INT",   [DW_FT_FEN] = "DW_FT_FEN",
-    [DW_FT_BOOL] = "DW_FT_BOOL",   [DW_FT_DATE] = "DW_FT_DATE", [DW_FT_DECIMAL] = "DW_FT_DECIMAL",
-    [DW_FT_ENUM] = "DW_FT_ENUM",   [DW_FT_MAP] = "DW_FT_MAP",   [DW_FT_ARRAY] = "DW_FT_ARRAY",
+    [DW_FT_STR] = "DW_FT_STR",   [DW_FT_INT] = "DW_FT_INT",   [DW_FT_FEN] = "DW_FT_FEN",
+    [DW_FT_BOOL] = "DW_FT_BOOL", [DW_FT_DATE] = "DW_FT_DATE", [DW_FT_DECIMAL] = "DW_FT_DECIMAL",
+    [DW_FT_ENUM] = "DW_FT_ENUM", [DW_FT_MAP] = "DW_FT_MAP",   [DW_FT_ARRAY] = "DW_FT_ARRAY",
     [DW_FT_ANY] = "DW_FT_ANY",
 };
 
@@ -590,18 +583,32 @@ static void check_test(const pfield_t *f, const node_t *n, const char *what)
             err_at(n->line, "%s: test value of an any must be its msgpack bytes in lower-case hex", what);
         break;
     case DW_FT_MAP:
-    case DW_FT_ARRAY:
-        break;
+    case DW_FT_ARRAY: break;
     }
 }
 
 /* ------------------------------------------------------------- fields */
 
-enum { K_NAME, K_TYPE, K_REQUIRED, K_LENGTH, K_RANGE, K_DIGITS, K_COUNT, K_PATTERN, K_VALUES, K_FIELDS, K_OBJECT,
-       K_ITEMS, K_DOC, K_TEST, K_N };
-static const char *const field_keys[] = {"name",    "type",   "required", "length", "range", "digits", "count",
-                                         "pattern", "values", "fields",   "object", "items", "doc",    "test",
-                                         NULL};
+enum {
+    K_NAME,
+    K_TYPE,
+    K_REQUIRED,
+    K_LENGTH,
+    K_RANGE,
+    K_DIGITS,
+    K_COUNT,
+    K_PATTERN,
+    K_VALUES,
+    K_FIELDS,
+    K_OBJECT,
+    K_ITEMS,
+    K_DOC,
+    K_TEST,
+    K_N
+};
+static const char *const field_keys[] = {"name",   "type",  "required", "length", "range",
+                                         "digits", "count", "pattern",  "values", "fields",
+                                         "object", "items", "doc",      "test",   NULL};
 
 static pobj_t *parse_object(schema_t *s, const node_t *fields, const char *name, int line);
 
@@ -768,8 +775,7 @@ static void parse_field(schema_t *s, const node_t *n, pfield_t *f, bool is_item,
         return;
     case DW_FT_BOOL:
     case DW_FT_DATE:
-    case DW_FT_ANY:
-        break;
+    case DW_FT_ANY: break;
     }
 
     if (f->type == DW_FT_MAP) {
@@ -952,8 +958,7 @@ static void check_topic(const ptype_t *t, int line)
         } else {
             for (size_t i = 0; i < n; i++)
                 if (!valid_pattern((char[]){p[i], 0}, DW_PAT_CODE)) {
-                    err_at(line, "type %s: topic segment \"%.*s\" must be letters, digits, _ or -", t->type,
-                           (int)n, p);
+                    err_at(line, "type %s: topic segment \"%.*s\" must be letters, digits, _ or -", t->type, (int)n, p);
                     return;
                 }
         }
@@ -965,8 +970,8 @@ static void check_topic(const ptype_t *t, int line)
 static void parse_types(schema_t *s, const node_t *n)
 {
     static const char *const keys[] = {"type", "direction", "doc", "topic", "src", "fields", NULL};
-    static const char *const dirs[] = {[DW_DIR_IN] = "in", [DW_DIR_OUT] = "out", [DW_DIR_REPLY] = "reply",
-                                       [DW_DIR_INTERNAL] = "internal"};
+    static const char *const dirs[] = {
+        [DW_DIR_IN] = "in", [DW_DIR_OUT] = "out", [DW_DIR_REPLY] = "reply", [DW_DIR_INTERNAL] = "internal"};
     if (!expect(n, N_SEQ, "types"))
         return;
     s->types = xcalloc(n->n, sizeof *s->types);

@@ -12,7 +12,7 @@
 
 /* A compliance rule fed by one validation flag. */
 typedef struct flag_rule {
-    const char *flag;        /* from fact.payment flags */
+    const char *flag; /* from fact.payment flags */
     const char *rule_id;
     const char *title;       /* the seed's term */
     const char *disposition; /* 000 §13: what the sections are recommended to do */
@@ -164,8 +164,8 @@ static void compose_message(char *out, size_t n, const flag_rule_t *rule, const 
     if (strcmp(rule->rule_id, "no_budget") == 0)
         snprintf(out, n, "%s：项目 %s 无预算指标，已支付 %s 元", rule->title, project_code, p);
     else
-        snprintf(out, n, "%s：项目 %s 累计支付 %s 元，超过变动后预算 %s 元（超出 %s 元）", rule->title, project_code,
-                 p, b, d);
+        snprintf(out, n, "%s：项目 %s 累计支付 %s 元，超过变动后预算 %s 元（超出 %s 元）", rule->title, project_code, p,
+                 b, d);
 }
 
 static int emit_alert(dw_stage_t *stage, const alert_t *a, const char *event, const char *previous_level,
@@ -214,8 +214,8 @@ static int write_alerts(dw_pg_t *pg, const alert_t *alerts, size_t n, const dw_o
             const dw_obj_t *f = facts[k];
             if (dw_copy_int(&rows, a->alert_id) || dw_copy_int(&rows, int_of(f, "fiscal_year")) ||
                 dw_copy_text(&rows, dw_obj_str(f, "dept_code")) || dw_copy_text(&rows, a->project_code) ||
-                dw_copy_text(&rows, a->rule_id) || dw_copy_text(&rows, "compliance") ||
-                dw_copy_text(&rows, a->level) || dw_copy_text(&rows, a->cleared ? "cleared" : "open") || dw_copy_int(&rows, a->expected_fen) ||
+                dw_copy_text(&rows, a->rule_id) || dw_copy_text(&rows, "compliance") || dw_copy_text(&rows, a->level) ||
+                dw_copy_text(&rows, a->cleared ? "cleared" : "open") || dw_copy_int(&rows, a->expected_fen) ||
                 dw_copy_int(&rows, a->actual_fen) || dw_copy_text(&rows, a->message) || dw_copy_end_row(&rows))
                 goto out;
             n_new++;
@@ -243,12 +243,13 @@ static int write_alerts(dw_pg_t *pg, const alert_t *alerts, size_t n, const dw_o
             dw_pg_text_array(&st, st_v, (size_t)n_upd) || dw_pg_text_array(&lv, lv_v, (size_t)n_upd))
             goto out;
         const char *p[6] = {ids.data, exp.data, act.data, msg.data, st.data, lv.data};
-        if (dw_pg_exec(pg, "analyze",
-                       "UPDATE alerts a SET expected_fen = u.e, actual_fen = u.x, message = u.m, status = u.s, level = u.l, "
-                       "updated_at = now(), cleared_at = CASE WHEN u.s = 'cleared' THEN now() END "
-                       "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[]) "
-                       "AS u(id, e, x, m, s, l) WHERE a.alert_id = u.id",
-                       6, p) != 0)
+        if (dw_pg_exec(
+                pg, "analyze",
+                "UPDATE alerts a SET expected_fen = u.e, actual_fen = u.x, message = u.m, status = u.s, level = u.l, "
+                "updated_at = now(), cleared_at = CASE WHEN u.s = 'cleared' THEN now() END "
+                "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[]) "
+                "AS u(id, e, x, m, s, l) WHERE a.alert_id = u.id",
+                6, p) != 0)
             goto out;
     }
     rc = 0;

@@ -26,8 +26,8 @@ typedef struct pending {
     dw_error_t err;          /* code != DW_OK: refused */
     int64_t seq;             /* inbox seq once stored (or of the earlier copy for a dup) */
     bool dup;
-    bool store;              /* a new row for the inbox */
-    size_t same_as;          /* 1 + index of an earlier message of this batch with the same src+id, or 0 */
+    bool store;     /* a new row for the inbox */
+    size_t same_as; /* 1 + index of an earlier message of this batch with the same src+id, or 0 */
 } pending_t;
 
 struct dw_intake {
@@ -46,8 +46,7 @@ struct dw_intake {
 
 static int load_next_seq(dw_intake_t *self)
 {
-    return dw_pg_query_int(self->pg, "intake", "SELECT coalesce(max(seq), 0) + 1 FROM inbox", 0, NULL,
-                           &self->next_seq);
+    return dw_pg_query_int(self->pg, "intake", "SELECT coalesce(max(seq), 0) + 1 FROM inbox", 0, NULL, &self->next_seq);
 }
 
 dw_intake_t *dw_intake_new(void *zmq_ctx, dw_pg_t *pg, const dw_config_t *cfg)
@@ -198,8 +197,7 @@ static int receive_one(dw_intake_t *self)
         }
         dw_msg_t *m = dw_msg_decode(data, size, NULL, &p->err);
         if (m && dw_msg_typedef(m)->direction != DW_DIR_IN) {
-            dw_error_set(&p->err, DW_E_UNKNOWN_TYPE, "type", "type %s is not one a producer may send",
-                         dw_msg_type(m));
+            dw_error_set(&p->err, DW_E_UNKNOWN_TYPE, "type", "type %s is not one a producer may send", dw_msg_type(m));
         } else if (m) {
             snprintf(p->src, sizeof p->src, "%s", dw_msg_src(m));
             snprintf(p->id, sizeof p->id, "%s", dw_msg_id(m));
@@ -217,7 +215,6 @@ static int receive_one(dw_intake_t *self)
     self->n_pend++;
     return 0;
 }
-
 
 static int cmp_key(const void *a, const void *b, void *arg)
 {
@@ -310,7 +307,8 @@ static int match_stored(dw_intake_t *self, const size_t *firsts, size_t n)
             if (strcmp(p->src, src) != 0 || strcmp(p->id, id) != 0)
                 continue;
             p->store = false;
-            if (dw_pg_bytea_equals(PQgetvalue(res, r, 3), (size_t)PQgetlength(res, r, 3), raw_of(self, p), p->raw_len)) {
+            if (dw_pg_bytea_equals(PQgetvalue(res, r, 3), (size_t)PQgetlength(res, r, 3), raw_of(self, p),
+                                   p->raw_len)) {
                 p->dup = true;
                 p->seq = dw_pg_int(res, r, 2);
             } else {
@@ -343,7 +341,8 @@ static int copy_rows(dw_intake_t *self)
                 goto out;
             n_inbox++;
         } else if (p->err.code != DW_OK) {
-            if (dw_copy_text(&rejects, "intake") || (p->src[0] ? dw_copy_text(&rejects, p->src) : dw_copy_null(&rejects)) ||
+            if (dw_copy_text(&rejects, "intake") ||
+                (p->src[0] ? dw_copy_text(&rejects, p->src) : dw_copy_null(&rejects)) ||
                 (p->id[0] ? dw_copy_text(&rejects, p->id) : dw_copy_null(&rejects)) ||
                 (p->type[0] ? dw_copy_text(&rejects, p->type) : dw_copy_null(&rejects)) ||
                 dw_copy_text(&rejects, dw_code_name(p->err.code)) ||
@@ -357,9 +356,9 @@ static int copy_rows(dw_intake_t *self)
     if (n_inbox && dw_pg_copy(self->pg, "intake", "COPY inbox (seq, src, id, type, producer_ts, raw) FROM STDIN",
                               &inbox) != n_inbox)
         goto out;
-    if (n_rejects && dw_pg_copy(self->pg, "intake",
-                                "COPY rejects (stage, src, id, type, code, field, message, raw) FROM STDIN",
-                                &rejects) != n_rejects)
+    if (n_rejects &&
+        dw_pg_copy(self->pg, "intake", "COPY rejects (stage, src, id, type, code, field, message, raw) FROM STDIN",
+                   &rejects) != n_rejects)
         goto out;
     rc = 0;
 out:

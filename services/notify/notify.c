@@ -17,7 +17,7 @@ static const char *const streams[] = {"alert", "task", "notice", "treasury", "re
 #define N_STREAMS (sizeof streams / sizeof *streams)
 
 #define REPLAY_MAX_EVENTS 1000
-#define REPLAY_MAX_BYTES (512 * 1024) /* one answer stays well inside the contract's size limit */
+#define REPLAY_MAX_BYTES  (512 * 1024) /* one answer stays well inside the contract's size limit */
 
 struct dw_notify {
     const dw_config_t *cfg;
@@ -25,9 +25,9 @@ struct dw_notify {
     void *pub;
     void *replay;
     int64_t epoch;
-    int64_t head[N_STREAMS];      /* last seq committed per stream */
-    int64_t next[N_STREAMS];      /* next seq within the open batch */
-    dw_buf_t to_publish;          /* [len8 topic][len8 envelope]... of the open batch */
+    int64_t head[N_STREAMS]; /* last seq committed per stream */
+    int64_t next[N_STREAMS]; /* next seq within the open batch */
+    dw_buf_t to_publish;     /* [len8 topic][len8 envelope]... of the open batch */
     bool reload;
     int64_t heartbeats; /* sent since start: the heartbeat stream's seq (not kept, not replayable) */
 };
@@ -154,7 +154,8 @@ static int notify_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_even
             dw_copy_int(&rows, ev[i].seq) || dw_copy_end_row(&rows))
             rc = -1;
         dw_put_be64(len, (int64_t)strlen(topic));
-        rc = rc ? rc : dw_buf_append(&self->to_publish, len, 8) | dw_buf_append(&self->to_publish, topic, strlen(topic));
+        rc =
+            rc ? rc : dw_buf_append(&self->to_publish, len, 8) | dw_buf_append(&self->to_publish, topic, strlen(topic));
         dw_put_be64(len, (int64_t)env.len);
         rc = rc ? rc : dw_buf_append(&self->to_publish, len, 8) | dw_buf_append(&self->to_publish, env.data, env.len);
         n_rows++;
@@ -277,7 +278,8 @@ static void replay(dw_notify_t *self, dw_frames_t *req, const dw_obj_t *q)
     (void)dw_obj_int(q, "limit", &limit);
     int k = stream_index(stream);
     if (k < 0) {
-        answer_error(self, req, NULL, DW_E_BAD_ENUM, "stream", "no such stream (alert, task, notice, treasury, reject)", 0);
+        answer_error(self, req, NULL, DW_E_BAD_ENUM, "stream", "no such stream (alert, task, notice, treasury, reject)",
+                     0);
         return;
     }
     char s_since[24], s_limit[24];
@@ -291,14 +293,15 @@ static void replay(dw_notify_t *self, dw_frames_t *req, const dw_obj_t *q)
         return;
     }
     if (oldest > 1 && since < oldest - 1) {
-        answer_error(self, req, stream, DW_E_GONE, "since", "events before the oldest kept are gone: start from oldest", oldest);
+        answer_error(self, req, stream, DW_E_GONE, "since", "events before the oldest kept are gone: start from oldest",
+                     oldest);
         return;
     }
     const char *p2[4] = {stream, s_since, prefix ? prefix : "", s_limit};
     PGresult *res = dw_pg_query(self->pg, "replay",
-                      "SELECT topic, envelope FROM outbox WHERE stream = $1 AND seq > $2 "
-                      "AND ($3 = '' OR starts_with(topic, $3)) ORDER BY seq LIMIT $4",
-                      4, p2);
+                                "SELECT topic, envelope FROM outbox WHERE stream = $1 AND seq > $2 "
+                                "AND ($3 = '' OR starts_with(topic, $3)) ORDER BY seq LIMIT $4",
+                                4, p2);
     if (!res) {
         answer_error(self, req, stream, DW_E_INTERNAL, "", "could not read the outbox; try again", 0);
         return;

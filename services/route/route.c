@@ -80,7 +80,8 @@ static int open_case(dw_route_t *self, dw_stage_t *stage, dw_buf_t *rows, const 
     (*n_rows)++;
 
     char summary[700], id[64];
-    snprintf(summary, sizeof summary, "偏离处置：%s。请业务股室于 %s 前提出处置意见", dw_obj_str(alert, "message"), due);
+    snprintf(summary, sizeof summary, "偏离处置：%s。请业务股室于 %s 前提出处置意见", dw_obj_str(alert, "message"),
+             due);
     snprintf(id, sizeof id, "task-%" PRId64 "-opened", task_id);
     dw_msg_t *m = dw_msg_new("task.event", id, "route", dw_now_ms());
     if (!m)

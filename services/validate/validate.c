@@ -73,8 +73,7 @@ static int refuse(dw_stage_t *stage, batch_out_t *out, const dw_event_t *ev, con
         dw_copy_text(&out->rejects, dw_msg_id(m)) || dw_copy_text(&out->rejects, dw_msg_type(m)) ||
         dw_copy_text(&out->rejects, dw_code_name(code)) ||
         (field ? dw_copy_text(&out->rejects, field) : dw_copy_null(&out->rejects)) ||
-        dw_copy_text(&out->rejects, message) || dw_copy_int(&out->rejects, ev->seq) ||
-        dw_copy_end_row(&out->rejects))
+        dw_copy_text(&out->rejects, message) || dw_copy_int(&out->rejects, ev->seq) || dw_copy_end_row(&out->rejects))
         return -1;
     out->n_rejects++;
     char id[96];
@@ -96,8 +95,7 @@ static int refuse(dw_stage_t *stage, batch_out_t *out, const dw_event_t *ev, con
 
 /* ---- budget lines ---- */
 
-static int budget_run(dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const dw_event_t *ev, dw_msg_t **msgs,
-                      size_t n)
+static int budget_run(dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const dw_event_t *ev, dw_msg_t **msgs, size_t n)
 {
     dw_buf_t rows = DW_BUF_INIT, a_years = DW_BUF_INIT, a_codes = DW_BUF_INIT;
     const char **years = calloc(n, sizeof *years), **codes = calloc(n, sizeof *codes);
@@ -229,8 +227,9 @@ out:
 static void payment_signature(dw_buf_t *out, const dw_obj_t *b)
 {
     dw_buf_reset(out);
-    static const char *const text_fields[] = {"payment_date", "dept_code", "unit_code", "project_code",
-                                              "function_code", "economic_code", "method", "payee", "contract_no"};
+    static const char *const text_fields[] = {"payment_date", "dept_code",     "unit_code",
+                                              "project_code", "function_code", "economic_code",
+                                              "method",       "payee",         "contract_no"};
     int ok = dw_buf_printf(out, "%" PRId64 "\x1f%" PRId64, int_of(b, "fiscal_year"), int_of(b, "amount_fen"));
     for (size_t k = 0; k < sizeof text_fields / sizeof *text_fields; k++)
         ok |= dw_buf_printf(out, "\x1f%s", str_or(b, text_fields[k], ""));
@@ -406,8 +405,8 @@ static int payment_run(dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const d
         else if (p->paid_fen > p->budget_fen)
             flags[n_flags++] = "over_budget"; /* 超预算开支 */
         if (n_flags)
-            dw_log_warn(voucher, "payment of %" PRId64 " fen on %s flagged %s (paid %" PRId64 " of budget %" PRId64
-                                 " fen)",
+            dw_log_warn(voucher,
+                        "payment of %" PRId64 " fen on %s flagged %s (paid %" PRId64 " of budget %" PRId64 " fen)",
                         amount, dw_obj_str(b, "project_code"), flags[0], p->paid_fen, p->budget_fen);
         dw_buf_t arr = DW_BUF_INIT;
         if (dw_pg_text_array(&arr, flags, n_flags)) {
@@ -432,11 +431,12 @@ static int payment_run(dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const d
         if (emit_payment(stage, &ev[i], b, flags, n_flags, p) != 0)
             goto out;
     }
-    if (n_rows && dw_pg_copy(pg, "validate",
-                             "COPY payments (voucher_no, fiscal_year, payment_date, dept_code, unit_code, project_code, "
-                             "function_code, economic_code, amount_fen, method, payee, contract_no, flags, inbox_seq, "
-                             "src, id) FROM STDIN",
-                             &rows) != n_rows)
+    if (n_rows &&
+        dw_pg_copy(pg, "validate",
+                   "COPY payments (voucher_no, fiscal_year, payment_date, dept_code, unit_code, project_code, "
+                   "function_code, economic_code, amount_fen, method, payee, contract_no, flags, inbox_seq, "
+                   "src, id) FROM STDIN",
+                   &rows) != n_rows)
         goto out;
     rc = 0;
 out:

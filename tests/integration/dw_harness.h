@@ -10,12 +10,12 @@
 #include <stdint.h>
 
 typedef struct dw_harness {
-    char home[256];         /* DW_HOME: a fresh temporary directory */
-    char config[300];       /* the config file written for this run */
+    char home[256];   /* DW_HOME: a fresh temporary directory */
+    char config[300]; /* the config file written for this run */
     char source_dir[512];
     char build_dir[512];
     int pg_port;
-    char intake_ep[64];     /* tcp://127.0.0.1:<port> */
+    char intake_ep[64]; /* tcp://127.0.0.1:<port> */
     char pub_ep[64];
     char replay_ep[64];
     void *zmq_ctx;

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <zmq.h>
 
-
 dw_msg_t *dw_test_allocation(int64_t current_fen)
 {
     dw_msg_t *m = dw_msg_new("budget.allocation", "B-0001", "budget", DW_TEST_TS);
@@ -115,7 +114,6 @@ dw_msg_t *dw_test_next_event(void *sub, char *topic, size_t n, int timeout_ms)
         fprintf(stderr, "published envelope does not decode: %s: %s\n", dw_code_name(err.code), err.message);
     return m;
 }
-
 
 dw_msg_t *dw_test_replay(void *zmq_ctx, const char *endpoint, const char *stream, int64_t since, const char *prefix,
                          int64_t limit)

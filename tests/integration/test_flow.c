@@ -13,8 +13,8 @@
 #include <zmq.h>
 
 #include "dw_harness.h"
-#include "dw_producer.h"
 #include "dw_msg.h"
+#include "dw_producer.h"
 #include "dw_test.h"
 
 int main(void)
@@ -131,8 +131,9 @@ int main(void)
                                  "AND rule_id = 'over_budget' AND category = 'compliance' "
                                  "AND expected_fen = 100000000 AND actual_fen = 110000000"),
               1);
-    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM tasks WHERE kind = 'deviation_case' AND section_code = 'biz_edu' "
-                                 "AND state = 'business_review'"),
+    CHECK_INT(dw_harness_int(&h,
+                             "SELECT count(*) FROM tasks WHERE kind = 'deviation_case' AND section_code = 'biz_edu' "
+                             "AND state = 'business_review'"),
               1);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM rejects WHERE stage = 'intake'"), 3);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM rejects WHERE code = 'conflict' AND id = 'T-0001'"), 1);
@@ -143,8 +144,7 @@ int main(void)
                                   3, 5000),
               3);
     /* validate emitted fact.budget (1) and two fact.payment (2, 3); analyze one alert event */
-    CHECK_INT(dw_harness_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'analyze' AND upstream = 'validate'"),
-              3);
+    CHECK_INT(dw_harness_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'analyze' AND upstream = 'validate'"), 3);
     CHECK_INT(dw_harness_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'route' AND upstream = 'analyze'"), 1);
     CHECK_INT(dw_harness_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'notify' AND upstream = 'route'"), 1);
 

@@ -19,7 +19,7 @@
 #include "dw_test.h"
 
 #define HEX_PER_LINE 64
-#define MAX_FILE (8u << 20)
+#define MAX_FILE     (8u << 20)
 
 static int hexval(int c)
 {

@@ -161,7 +161,7 @@ static void test_fixture_minimal(void)
         return;
     }
     CHECK_STR(c->instance, "dw-test");
-    CHECK_INT(c->log_level, 0); /* debug */
+    CHECK_INT(c->log_level, 0);          /* debug */
     CHECK_INT(c->intake.batch_max, 500); /* untouched keys keep their defaults */
     CHECK_INT(c->n_sections, 2);
     check_section(&c->sections[0], "biz_a", "甲股", DW_SECTION_BUSINESS, 2);
@@ -301,8 +301,7 @@ static void test_refusals_keys(void)
 {
     EXPECT_REFUSAL("intake:\n  batchmax: 3\n", 2, "unknown key \"intake.batchmax\"");
     EXPECT_REFUSAL("instance: a\nverbose: true\n", 2, "unknown key \"verbose\"");
-    EXPECT_REFUSAL("intake:\n  batch_max: 3\n  pipeline:\n    batch_max: 3\n", 3,
-                   "unknown key \"intake.pipeline\"");
+    EXPECT_REFUSAL("intake:\n  batch_max: 3\n  pipeline:\n    batch_max: 3\n", 3, "unknown key \"intake.pipeline\"");
     EXPECT_REFUSAL("intake: 5\n", 1, "intake: expected a mapping of keys, got a scalar");
     EXPECT_REFUSAL("intake:\n  - batch_max: 5\n", 2, "intake: expected a mapping of keys, got a list");
     EXPECT_REFUSAL("intake:\n  batch_max: 3\n  batch_max: 4\n", 3,
@@ -358,13 +357,13 @@ static void test_refusals_sections(void)
     EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    kind: business\n    depts: [\"10 1\"]\n", 5,
                    "section \"a\": depts: expected ASCII letters, digits");
     EXPECT_REFUSAL("sections:\n"
-                   "  - code: biz\n"     /* 2 */
+                   "  - code: biz\n" /* 2 */
                    "    name: A\n"
                    "    kind: business\n"
-                   "  - code: other\n"   /* 5 */
+                   "  - code: other\n" /* 5 */
                    "    name: B\n"
                    "    kind: budget\n"
-                   "  - code: biz\n"     /* 8 */
+                   "  - code: biz\n" /* 8 */
                    "    name: C\n"
                    "    kind: business\n",
                    8, "duplicate section code \"biz\" (first at line 2)");
@@ -628,8 +627,8 @@ int main(void)
     test_reload_check();
     test_describe_and_kinds();
 
-    static const char *const names[] = {"case.yaml", "every.yaml", "empty.yaml", "fits.yaml", "64.yaml",
-                                        "secret.yaml", "ok.yaml", "bad.yaml"};
+    static const char *const names[] = {"case.yaml", "every.yaml",  "empty.yaml", "fits.yaml",
+                                        "64.yaml",   "secret.yaml", "ok.yaml",    "bad.yaml"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[128];
         snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);

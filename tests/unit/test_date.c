@@ -9,12 +9,12 @@ static dw_date_t D(int y, int m, int d)
     return x;
 }
 
-#define CHECK_DATE(got, y, m, d)                                                                                       \
-    do {                                                                                                               \
-        dw_date_t g2_ = (got);                                                                                         \
-        CHECK_INT(g2_.year, y);                                                                                        \
-        CHECK_INT(g2_.month, m);                                                                                       \
-        CHECK_INT(g2_.day, d);                                                                                         \
+#define CHECK_DATE(got, y, m, d) \
+    do {                         \
+        dw_date_t g2_ = (got);   \
+        CHECK_INT(g2_.year, y);  \
+        CHECK_INT(g2_.month, m); \
+        CHECK_INT(g2_.day, d);   \
     } while (0)
 
 static void test_leap_years(void)
@@ -55,7 +55,7 @@ static void test_parse_format(void)
 
     d = D(7, 7, 7);
     CHECK(!dw_date_parse("2026-02-29", &d)); /* 2026 is not a leap year */
-    CHECK_DATE(d, 7, 7, 7);                   /* out untouched on refusal */
+    CHECK_DATE(d, 7, 7, 7);                  /* out untouched on refusal */
     CHECK(!dw_date_parse("1900-02-29", &d));
     CHECK(!dw_date_parse("2026-1-01", &d));
     CHECK(!dw_date_parse("2026-01-1", &d));
@@ -95,9 +95,9 @@ static void test_day_of_year(void)
     CHECK_INT(dw_date_day_of_year(D(2026, 1, 1)), 1);
     CHECK_INT(dw_date_day_of_year(D(2024, 12, 31)), 366);
     CHECK_INT(dw_date_day_of_year(D(2026, 12, 31)), 365);
-    CHECK_INT(dw_date_day_of_year(D(2026, 3, 1)), 60);  /* 31 + 28 + 1 */
-    CHECK_INT(dw_date_day_of_year(D(2024, 3, 1)), 61);  /* 31 + 29 + 1 */
-    CHECK_INT(dw_date_day_of_year(D(2026, 6, 30)), 181); /* 31+28+31+30+31+30 */
+    CHECK_INT(dw_date_day_of_year(D(2026, 3, 1)), 60);    /* 31 + 28 + 1 */
+    CHECK_INT(dw_date_day_of_year(D(2024, 3, 1)), 61);    /* 31 + 29 + 1 */
+    CHECK_INT(dw_date_day_of_year(D(2026, 6, 30)), 181);  /* 31+28+31+30+31+30 */
     CHECK_INT(dw_date_day_of_year(D(2026, 11, 22)), 326); /* 304 days before November, + 22 */
 }
 
@@ -193,7 +193,7 @@ static void test_business_date(void)
     CHECK_DATE(dw_business_date(0), 1970, 1, 1);
     /* negative times: -1 ms is 1970-01-01T07:59:59.999+08:00 */
     CHECK_DATE(dw_business_date(-1), 1970, 1, 1);
-    CHECK_DATE(dw_business_date(-28800000), 1970, 1, 1);  /* 1969-12-31T16:00Z = Shanghai midnight */
+    CHECK_DATE(dw_business_date(-28800000), 1970, 1, 1);   /* 1969-12-31T16:00Z = Shanghai midnight */
     CHECK_DATE(dw_business_date(-28800001), 1969, 12, 31); /* one ms before */
     CHECK_DATE(dw_business_date(-28800000 - 86400000), 1969, 12, 31);
     CHECK_DATE(dw_business_date(-28800001 - 86400000), 1969, 12, 30);

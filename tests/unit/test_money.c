@@ -199,7 +199,7 @@ static void test_decimal(void)
     CHECK_INT(d.scale, 0);
     CHECK(dw_decimal_parse("10.0", 3, &d));
     CHECK_INT(d.units, 100);
-    CHECK(!dw_decimal_parse("10.00", 3, &d)); /* trailing zeros are precision and count */
+    CHECK(!dw_decimal_parse("10.00", 3, &d));                 /* trailing zeros are precision and count */
     CHECK(!dw_decimal_parse("0.0000000000000000001", 0, &d)); /* scale 19 */
 
     d.units = 42;
@@ -257,7 +257,7 @@ static void test_decimal(void)
     bp = 42;
     CHECK(!dw_decimal_ratio_bp(dec("1"), dec("0.0"), &bp));
     CHECK(!dw_decimal_ratio_bp(dec("999999999999999999"), dec("0.000000000000000001"), &bp)); /* 10^36 * 10^4 */
-    CHECK(!dw_decimal_ratio_bp(dec("999999999999999999"), dec("1"), &bp)); /* 10^22 bp */
+    CHECK(!dw_decimal_ratio_bp(dec("999999999999999999"), dec("1"), &bp));                    /* 10^22 bp */
     CHECK_INT(bp, 42);
 
     char buf[64];
