@@ -188,7 +188,7 @@ main() {
     printf '%-14s %s\n' "log warnings" "$(log_count ' WARN ')"
     printf '%-14s %s\n' "log errors" "$(log_count ' ERROR ')"
     if ((rc != 0)); then
-        say "dwctl bench exited with status $rc; service logs: $BENCH_HOME/run (BENCH_KEEP=1 keeps them)"
+        say "dwctl bench exited with status $rc (BENCH_KEEP=1 keeps the service logs for a look)"
     fi
     return "$rc"
 }

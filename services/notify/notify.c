@@ -71,7 +71,7 @@ dw_notify_t *dw_notify_new(void *zmq_ctx, const dw_config_t *cfg, dw_pg_t *pg)
     dw_zmq_opts_t po = {.linger_ms = 1000, .sndhwm = cfg->notify.pub_hwm};
     self->pub = dw_zmq_socket(zmq_ctx, ZMQ_PUB, cfg->notify.pub_endpoint, true, &po);
     /* Replay requests come from outside: bounded like the intake socket. */
-    dw_zmq_opts_t ro = {.linger_ms = 1000, .maxmsgsize = 65536, .router_mandatory = true};
+    dw_zmq_opts_t ro = {.linger_ms = 1000, .maxmsgsize = cfg->intake.socket_maxmsgsize, .router_mandatory = true};
     self->replay = dw_zmq_socket(zmq_ctx, ZMQ_ROUTER, cfg->notify.replay_endpoint, true, &ro);
     if (!self->pub || !self->replay || load_heads(self) != 0) {
         dw_notify_destroy(&self);

@@ -114,7 +114,31 @@ int dw_harness_start(dw_harness_t *h, const char *name, const char *extra_yaml)
     return h->zmq_ctx ? 0 : -1;
 }
 
-void dw_harness_stop(dw_harness_t *h, bool keep)
+/* Sanitizer reports in the services' logs (ASan/LSan/UBSan builds print them
+ * to stderr, which the run script sends to run/<name>.log). */
+static int sanitizer_reports(const dw_harness_t *h)
+{
+    static const char *const services[] = {"intake", "validate", "analyze", "route", "notify"};
+    int found = 0;
+    for (size_t i = 0; i < sizeof services / sizeof *services; i++) {
+        char path[400], line[1024];
+        snprintf(path, sizeof path, "%s/run/%s.log", h->home, services[i]);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        bool hit = false;
+        while (!hit && fgets(line, sizeof line, f))
+            hit = strstr(line, "Sanitizer") != NULL || strstr(line, "runtime error:") != NULL;
+        fclose(f);
+        if (hit) {
+            fprintf(stderr, "harness: sanitizer report in %s\n", path);
+            found++;
+        }
+    }
+    return found;
+}
+
+int dw_harness_stop(dw_harness_t *h, bool keep)
 {
     if (h->db)
         PQfinish(h->db);
@@ -125,9 +149,10 @@ void dw_harness_stop(dw_harness_t *h, bool keep)
     if (h->started && dw_harness_script(h, "stop") != 0)
         fprintf(stderr, "harness: stop reported a failure\n");
     h->started = false;
-    if (keep) {
+    int reports = h->home[0] ? sanitizer_reports(h) : 0;
+    if (keep || reports) {
         fprintf(stderr, "harness: kept %s for inspection\n", h->home);
-        return;
+        return reports;
     }
     if (h->home[0] && strncmp(h->home, "/tmp/dw-", 8) == 0) {
         char cmd[400];
@@ -135,6 +160,7 @@ void dw_harness_stop(dw_harness_t *h, bool keep)
         if (system(cmd) != 0)
             fprintf(stderr, "harness: could not remove %s\n", h->home);
     }
+    return 0;
 }
 
 int64_t dw_harness_int(dw_harness_t *h, const char *sql)

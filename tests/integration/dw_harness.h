@@ -27,8 +27,11 @@ typedef struct dw_harness {
  * the cluster and the services started, a database connection open.
  * Returns 0, or -1 after printing why. */
 int dw_harness_start(dw_harness_t *h, const char *name, const char *extra_yaml);
-/* Stops everything it started and removes the directory (kept if keep). */
-void dw_harness_stop(dw_harness_t *h, bool keep);
+/* Stops everything it started, then reads the services' logs: a sanitizer
+ * report (a leak at exit, undefined behaviour) in any of them is a failure.
+ * Removes the directory unless keep or a report was found. Returns the number
+ * of logs with a report. */
+int dw_harness_stop(dw_harness_t *h, bool keep);
 /* Runs deploy/dualwatch.sh with this harness's settings; returns its exit status. */
 int dw_harness_script(dw_harness_t *h, const char *args);
 
