@@ -9,18 +9,21 @@
 #include "dw_log.h"
 #include "dw_money.h"
 #include "dw_msg.h"
+#include "dw_strmap.h"
 
-struct dw_validate {
-    const dw_config_t *cfg;
-};
-
-/* A project's position during one run of payments: loaded once per run. */
+/* A project's position (project_code \x1f fiscal_year -> totals). dw-validate
+ * is the only writer of budget_lines and payments, so once loaded from them
+ * the totals are kept current here; a rollback forgets them all. */
 typedef struct position {
-    char key[96]; /* project_code \x1f fiscal_year */
     int64_t budget_fen;
     int64_t paid_fen;
     int64_t n_lines;
 } position_t;
+
+struct dw_validate {
+    const dw_config_t *cfg;
+    dw_strmap_t *positions;
+};
 
 /* What one batch produces besides its facts. */
 typedef struct batch_out {
@@ -31,8 +34,12 @@ typedef struct batch_out {
 dw_validate_t *dw_validate_new(const dw_config_t *cfg)
 {
     dw_validate_t *self = calloc(1, sizeof *self);
-    if (self)
-        self->cfg = cfg;
+    if (!self)
+        return NULL;
+    self->cfg = cfg;
+    self->positions = dw_strmap_new(sizeof(position_t));
+    if (!self->positions)
+        dw_validate_destroy(&self);
     return self;
 }
 
@@ -40,6 +47,7 @@ void dw_validate_destroy(dw_validate_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    dw_strmap_destroy(&(*self_p)->positions);
     free(*self_p);
     *self_p = NULL;
 }
@@ -95,7 +103,8 @@ static int refuse(dw_stage_t *stage, batch_out_t *out, const dw_event_t *ev, con
 
 /* ---- budget lines ---- */
 
-static int budget_run(dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const dw_event_t *ev, dw_msg_t **msgs, size_t n)
+static int budget_run(dw_validate_t *self, dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const dw_event_t *ev,
+                      dw_msg_t **msgs, size_t n)
 {
     dw_buf_t rows = DW_BUF_INIT, a_years = DW_BUF_INIT, a_codes = DW_BUF_INIT;
     const char **years = calloc(n, sizeof *years), **codes = calloc(n, sizeof *codes);
@@ -169,13 +178,23 @@ static int budget_run(dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const dw
     if (dw_pg_text_array(&a_years, years, (size_t)n_rows) || dw_pg_text_array(&a_codes, codes, (size_t)n_rows))
         goto out;
     const char *params[2] = {a_years.data, a_codes.data};
-    PGresult *res = dw_pg_query(pg, "validate",
-                                "SELECT l.project_code, l.fiscal_year, sum(l.current_fen) FROM budget_lines l "
-                                "JOIN (SELECT DISTINCT * FROM unnest($1::int[], $2::text[])) AS p(fiscal_year, "
-                                "project_code) USING (fiscal_year, project_code) GROUP BY 1, 2",
-                                2, params);
+    PGresult *res =
+        dw_pg_query(pg, "validate",
+                    "SELECT l.project_code, l.fiscal_year, sum(l.current_fen), count(*) FROM budget_lines l "
+                    "JOIN (SELECT DISTINCT * FROM unnest($1::int[], $2::text[])) AS p(fiscal_year, "
+                    "project_code) USING (fiscal_year, project_code) GROUP BY 1, 2",
+                    2, params);
     if (!res)
         goto out;
+    for (int r = 0; r < PQntuples(res); r++) {
+        char key[96];
+        position_key(key, sizeof key, PQgetvalue(res, r, 0), dw_pg_int(res, r, 1));
+        position_t *p = dw_strmap_get(self->positions, key);
+        if (p) { /* known: its budget moves, its payments stay */
+            p->budget_fen = dw_pg_int(res, r, 2);
+            p->n_lines = dw_pg_int(res, r, 3);
+        }
+    }
     rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (!ok[i])
@@ -236,38 +255,36 @@ static void payment_signature(dw_buf_t *out, const dw_obj_t *b)
     (void)ok; /* out of memory leaves a shorter signature: compared, it only makes a false conflict */
 }
 
-static position_t *find_position(position_t *pos, size_t n, const char *key)
-{
-    for (size_t k = 0; k < n; k++)
-        if (strcmp(pos[k].key, key) == 0)
-            return &pos[k];
-    return NULL;
-}
-
-/* Loads budget and paid totals for every project of the run: two statements. */
-static int load_positions(dw_pg_t *pg, dw_msg_t **msgs, size_t n, position_t *pos, size_t *n_pos)
+/* Makes sure every project of the run has its position in the cache: the
+ * ones not seen since the last rollback are summed from the tables, two
+ * statements for all of them. */
+static int load_positions(dw_validate_t *self, dw_pg_t *pg, dw_msg_t **msgs, size_t n)
 {
     const char **years = calloc(n, sizeof *years), **codes = calloc(n, sizeof *codes);
     char(*year_text)[16] = calloc(n, sizeof *year_text);
     dw_buf_t a1 = DW_BUF_INIT, a2 = DW_BUF_INIT;
+    size_t n_missing = 0;
     int rc = -1;
-    *n_pos = 0;
     if (!years || !codes || !year_text)
         goto out;
     for (size_t i = 0; i < n; i++) {
         const dw_obj_t *b = dw_msg_body(msgs[i]);
         char key[96];
         position_key(key, sizeof key, dw_obj_str(b, "project_code"), int_of(b, "fiscal_year"));
-        if (find_position(pos, *n_pos, key))
+        bool created = false;
+        if (!dw_strmap_put(self->positions, key, &created))
+            goto out;
+        if (!created)
             continue;
-        position_t *p = &pos[(*n_pos)++];
-        memset(p, 0, sizeof *p);
-        snprintf(p->key, sizeof p->key, "%s", key);
-        snprintf(year_text[i], sizeof year_text[i], "%" PRId64, int_of(b, "fiscal_year"));
-        years[*n_pos - 1] = year_text[i];
-        codes[*n_pos - 1] = dw_obj_str(b, "project_code");
+        snprintf(year_text[n_missing], sizeof year_text[n_missing], "%" PRId64, int_of(b, "fiscal_year"));
+        years[n_missing] = year_text[n_missing];
+        codes[n_missing++] = dw_obj_str(b, "project_code");
     }
-    if (dw_pg_text_array(&a1, years, *n_pos) || dw_pg_text_array(&a2, codes, *n_pos))
+    if (n_missing == 0) {
+        rc = 0;
+        goto out;
+    }
+    if (dw_pg_text_array(&a1, years, n_missing) || dw_pg_text_array(&a2, codes, n_missing))
         goto out;
     const char *params[2] = {a1.data, a2.data};
     static const char *const sql[2] = {
@@ -285,7 +302,7 @@ static int load_positions(dw_pg_t *pg, dw_msg_t **msgs, size_t n, position_t *po
         for (int r = 0; r < PQntuples(res); r++) {
             char key[96];
             position_key(key, sizeof key, PQgetvalue(res, r, 0), dw_pg_int(res, r, 1));
-            position_t *p = find_position(pos, *n_pos, key);
+            position_t *p = dw_strmap_get(self->positions, key);
             if (!p)
                 continue;
             if (q == 0) {
@@ -355,31 +372,42 @@ static int emit_payment(dw_stage_t *stage, const dw_event_t *ev, const dw_obj_t 
     return rc ? -1 : 0;
 }
 
-static int payment_run(dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const dw_event_t *ev, dw_msg_t **msgs,
-                       size_t n)
+/* The signature already known for a voucher (stored before, or earlier in
+ * this run): an offset into sigs, 0 when unknown. */
+typedef struct known_voucher {
+    size_t sig_off; /* 1 + offset of the NUL-terminated signature in sigs */
+} known_voucher_t;
+
+static int remember_voucher(dw_strmap_t *known, dw_buf_t *sigs, const char *voucher, const char *sig)
 {
-    position_t *pos = calloc(n, sizeof *pos);
-    char **seen_sig = calloc(n, sizeof *seen_sig); /* signatures of vouchers stored by this run */
-    dw_buf_t rows = DW_BUF_INIT, sig = DW_BUF_INIT;
-    size_t n_pos = 0;
+    known_voucher_t *k = dw_strmap_put(known, voucher, NULL);
+    if (!k)
+        return -1;
+    k->sig_off = sigs->len + 1;
+    return dw_buf_append(sigs, sig, strlen(sig) + 1);
+}
+
+static int payment_run(dw_validate_t *self, dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const dw_event_t *ev,
+                       dw_msg_t **msgs, size_t n)
+{
+    dw_strmap_t *known = dw_strmap_new(sizeof(known_voucher_t));
+    dw_buf_t rows = DW_BUF_INIT, sig = DW_BUF_INIT, sigs = DW_BUF_INIT;
     int64_t n_rows = 0;
     PGresult *stored = NULL;
     int rc = -1;
-    if (!pos || !seen_sig || load_positions(pg, msgs, n, pos, &n_pos) != 0 || !(stored = stored_vouchers(pg, msgs, n)))
+    if (!known || load_positions(self, pg, msgs, n) != 0 || !(stored = stored_vouchers(pg, msgs, n)))
         goto out;
+    for (int r = 0; r < PQntuples(stored); r++)
+        if (remember_voucher(known, &sigs, PQgetvalue(stored, r, 0), PQgetvalue(stored, r, 1)) != 0)
+            goto out;
     for (size_t i = 0; i < n; i++) {
         const dw_obj_t *b = dw_msg_body(msgs[i]);
         const char *voucher = dw_obj_str(b, "voucher_no");
         payment_signature(&sig, b);
         /* The same voucher again (another id, a resend after a restart): stored
          * once if identical, a conflict if not — never overwritten. */
-        const char *earlier = NULL;
-        for (int r = 0; r < PQntuples(stored) && !earlier; r++)
-            if (strcmp(PQgetvalue(stored, r, 0), voucher) == 0)
-                earlier = PQgetvalue(stored, r, 1);
-        for (size_t k = 0; k < i && !earlier; k++)
-            if (seen_sig[k] && strcmp(dw_obj_str(dw_msg_body(msgs[k]), "voucher_no"), voucher) == 0)
-                earlier = seen_sig[k];
+        const known_voucher_t *k = dw_strmap_get(known, voucher);
+        const char *earlier = k ? sigs.data + k->sig_off - 1 : NULL;
         if (earlier) {
             if (strcmp(earlier, sig.data) == 0) {
                 dw_log_info(voucher, "voucher received again (%s/%s) with the same content: stored once",
@@ -394,7 +422,7 @@ static int payment_run(dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const d
         }
         char key[96];
         position_key(key, sizeof key, dw_obj_str(b, "project_code"), int_of(b, "fiscal_year"));
-        position_t *p = find_position(pos, n_pos, key);
+        position_t *p = dw_strmap_get(self->positions, key);
         int64_t amount = int_of(b, "amount_fen");
         const char *flags[4];
         size_t n_flags = 0;
@@ -425,7 +453,7 @@ static int payment_run(dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const d
                   dw_copy_int(&rows, ev[i].seq) || dw_copy_text(&rows, dw_msg_src(msgs[i])) ||
                   dw_copy_text(&rows, dw_msg_id(msgs[i])) || dw_copy_end_row(&rows);
         dw_buf_free(&arr);
-        if (bad || !(seen_sig[i] = strdup(sig.data)))
+        if (bad || remember_voucher(known, &sigs, voucher, sig.data) != 0)
             goto out;
         n_rows++;
         if (emit_payment(stage, &ev[i], b, flags, n_flags, p) != 0)
@@ -441,12 +469,10 @@ static int payment_run(dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const d
     rc = 0;
 out:
     PQclear(stored);
-    for (size_t i = 0; seen_sig && i < n; i++)
-        free(seen_sig[i]);
-    free(seen_sig);
-    free(pos);
+    dw_strmap_destroy(&known);
     dw_buf_free(&rows);
     dw_buf_free(&sig);
+    dw_buf_free(&sigs);
     return rc;
 }
 
@@ -467,7 +493,7 @@ static kind_t kind_of(const dw_msg_t *m)
 
 static int validate_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_event_t *ev, size_t n)
 {
-    (void)ctx;
+    dw_validate_t *self = ctx;
     dw_msg_t **msgs = calloc(n, sizeof *msgs);
     batch_out_t out = {DW_BUF_INIT, 0};
     int rc = -1;
@@ -491,9 +517,9 @@ static int validate_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_ev
         while (j < n && kind_of(msgs[j]) == k)
             j++;
         if (k == KIND_BUDGET)
-            rc = budget_run(stage, pg, &out, ev + i, msgs + i, j - i);
+            rc = budget_run(self, stage, pg, &out, ev + i, msgs + i, j - i);
         else if (k == KIND_PAYMENT)
-            rc = payment_run(stage, pg, &out, ev + i, msgs + i, j - i);
+            rc = payment_run(self, stage, pg, &out, ev + i, msgs + i, j - i);
         i = j;
     }
     if (rc == 0 && out.n_rejects &&
@@ -507,8 +533,17 @@ static int validate_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_ev
     return rc;
 }
 
+/* After a rollback the cached totals may count what was never stored. */
+static void validate_after(void *ctx, dw_stage_t *stage, bool committed)
+{
+    (void)stage;
+    dw_validate_t *self = ctx;
+    if (!committed)
+        dw_strmap_clear(self->positions);
+}
+
 const dw_stage_handler_t *dw_validate_handler(void)
 {
-    static const dw_stage_handler_t handler = {.batch = validate_batch};
+    static const dw_stage_handler_t handler = {.batch = validate_batch, .after = validate_after};
     return &handler;
 }
