@@ -69,8 +69,9 @@ static const cfg_key_t cfg_keys[] = {
     KEY_TEXT("intake.endpoint", CT_ENDPOINT, intake.endpoint, "tcp://127.0.0.1:7401", false,
              "ROUTER socket that producers connect to"),
     KEY_INT("intake.batch_max", intake.batch_max, 1, 10000, "500", true, "messages per intake transaction"),
-    KEY_INT("intake.batch_wait_ms", intake.batch_wait_ms, 0, 1000, "5", true,
-            "longest wait for more messages before a batch commits"),
+    KEY_INT("intake.batch_wait_ms", intake.batch_wait_ms, 0, 1000, "0", true,
+            "how long a batch waits for more messages after its first (0: it commits as soon as the socket has "
+            "nothing more waiting; what arrives meanwhile forms the next batch)"),
     KEY_INT("intake.inflight_max", intake.inflight_max, 1, 100000, "1000", true,
             "unacknowledged messages a producer may have in flight"),
     KEY_INT("intake.socket_maxmsgsize", intake.socket_maxmsgsize, 65536, 1073741824, "4194304", false,

@@ -54,7 +54,7 @@ static int write_config(dw_harness_t *h, const char *name, const char *extra_yam
             "instance: %s-%d\n"
             "log:\n  level: debug\n"
             "database:\n  connect_retry_s: 20\n"
-            "intake:\n  endpoint: %s\n  batch_wait_ms: 2\n"
+            "intake:\n  endpoint: %s\n"
             "pipeline:\n"
             "  intake_events: ipc://@dwtest-%d/intake\n"
             "  validate_events: ipc://@dwtest-%d/validate\n"

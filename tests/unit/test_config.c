@@ -54,7 +54,7 @@ static void check_default_values(const dw_config_t *c)
     CHECK_INT(c->database.connect_retry_s, 30);
     CHECK_STR(c->intake.endpoint, "tcp://127.0.0.1:7401");
     CHECK_INT(c->intake.batch_max, 500);
-    CHECK_INT(c->intake.batch_wait_ms, 5);
+    CHECK_INT(c->intake.batch_wait_ms, 0);
     CHECK_INT(c->intake.inflight_max, 1000);
     CHECK_INT(c->intake.socket_maxmsgsize, 4194304);
     CHECK_STR(c->pipeline.intake_events, "ipc://@dualwatch/intake");
@@ -182,7 +182,7 @@ static void test_every_key(void)
                        "intake:\n"
                        "  endpoint: tcp://*:9401\n"
                        "  batch_max: 10000\n"
-                       "  batch_wait_ms: 0\n"
+                       "  batch_wait_ms: 7\n"
                        "  inflight_max: \"1\"\n"
                        "  socket_maxmsgsize: 1073741824\n"
                        "pipeline:\n"
@@ -215,7 +215,7 @@ static void test_every_key(void)
     CHECK_INT(c->database.connect_retry_s, 0);
     CHECK_STR(c->intake.endpoint, "tcp://*:9401");
     CHECK_INT(c->intake.batch_max, 10000);
-    CHECK_INT(c->intake.batch_wait_ms, 0);
+    CHECK_INT(c->intake.batch_wait_ms, 7);
     CHECK_INT(c->intake.inflight_max, 1);
     CHECK_INT(c->intake.socket_maxmsgsize, 1073741824);
     CHECK_STR(c->pipeline.intake_events, "inproc://a");
