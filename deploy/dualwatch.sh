@@ -46,7 +46,7 @@ show_tail() {
 }
 
 usage_line() {
-    printf 'usage: %s deps [--test] | build [--asan] | db-init | db-start | db-stop | migrate | start | stop [--services] | status | psql [-c SQL] | run | test | help\n' "$PROG"
+    printf 'usage: %s deps [--test] | build [--asan] | db-init | db-start | db-stop | migrate | start | stop [--services] | status | psql [-c SQL] | run | test | bench [ARGS] | help\n' "$PROG"
 }
 
 usage_full() {
@@ -66,6 +66,8 @@ commands
   psql [ARGS...]    psql on the instance's database (e.g. psql -c 'SELECT ...')
   run               quick start: deps, build, start, stream the sample data, print alerts and tasks; Ctrl-C stops
   test              deps --test, build, build --asan, ctest on both builds
+  bench [ARGS...]   deps, build, then deploy/bench.sh: a private instance on free ports, N payments through
+                    dw-intake and the pipeline, rates and ack latency percentiles (ARGS go to dwctl bench)
 
 settings (environment, with defaults)
   DW_HOME            instance directory (pg/, run/)        [$(default_home)]
@@ -787,6 +789,13 @@ cmd_test() {
     say "all tests passed"
 }
 
+# bench: the performance figures, on a private instance of their own (deploy/bench.sh).
+cmd_bench() {
+    cmd_deps
+    cmd_build
+    BENCH_BUILD_DIR="$DW_BUILD_DIR" exec "$DW_ROOT/deploy/bench.sh" "$@"
+}
+
 # ---------------------------------------------------------------- main
 
 main() {
@@ -805,6 +814,7 @@ main() {
     psql) cmd_psql "$@" ;;
     run) cmd_run ;;
     test) cmd_test ;;
+    bench) cmd_bench "$@" ;;
     help | -h | --help) usage_full ;;
     *)
         usage_line >&2
