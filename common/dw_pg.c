@@ -105,7 +105,7 @@ bool dw_pg_broken(dw_pg_t *self)
 
 int dw_pg_reconnect(dw_pg_t *self)
 {
-    PGconn *conn = connect_retrying(self->conninfo, self->app_name, 5);
+    PGconn *conn = connect_retrying(self->conninfo, self->app_name, 1); /* the caller backs off between tries */
     if (!conn)
         return -1;
     PQfinish(self->conn);
@@ -163,10 +163,19 @@ int64_t dw_pg_copy(dw_pg_t *self, const char *what, const char *copy_sql, const 
         return -1;
     }
     PQclear(res);
-    int ok = rows->len ? PQputCopyData(self->conn, rows->data, (int)rows->len) : 1;
-    if (ok != 1) {
-        dw_log_error(what, "COPY data failed: %s", PQerrorMessage(self->conn));
-        return -1;
+    /* In pieces: PQputCopyData takes an int length, and one call per
+     * megabyte keeps libpq's own buffering small. */
+    const size_t piece = 1 << 20;
+    for (size_t off = 0; off < rows->len; off += piece) {
+        size_t n = rows->len - off < piece ? rows->len - off : piece;
+        if (PQputCopyData(self->conn, rows->data + off, (int)n) != 1) {
+            dw_log_error(what, "COPY data failed: %s", PQerrorMessage(self->conn));
+            (void)PQputCopyEnd(self->conn, "could not send the rows");
+            PGresult *res_end;
+            while ((res_end = PQgetResult(self->conn)) != NULL)
+                PQclear(res_end);
+            return -1;
+        }
     }
     if (PQputCopyEnd(self->conn, NULL) != 1) {
         dw_log_error(what, "COPY end failed: %s", PQerrorMessage(self->conn));

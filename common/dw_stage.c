@@ -13,9 +13,11 @@
 #include "dw_msg.h"
 #include "dw_zmq.h"
 
-#define MAX_UPSTREAMS 4
-#define MAX_EXTRA     4
-#define RETRY_MS      1000
+#define MAX_UPSTREAMS    4
+#define MAX_EXTRA        4
+#define RETRY_MIN_MS     500   /* first wait after a failure */
+#define RETRY_MAX_MS     10000 /* waits double up to this */
+#define HOLE_ALARM_TRIES 20    /* a hole in an upstream table still there after this many looks is an error */
 
 typedef struct upstream {
     char name[32];
@@ -63,6 +65,12 @@ struct dw_stage {
     dw_buf_t out_rows; /* COPY rows for stage_events */
     dw_buf_t out_wire; /* [seq8][type\0][key\0][len8][payload] records to publish after commit */
     size_t n_out;
+
+    /* after a failure: what is in memory may not be what is committed */
+    bool need_resync;
+    int64_t retry_after; /* monotonic ms; no database work before it */
+    int retry_ms;        /* the current back-off */
+    int hole_tries;      /* consecutive catch-ups that stopped at a hole */
 };
 
 static int load_state(dw_stage_t *self)
@@ -263,6 +271,42 @@ static int write_cursors(dw_stage_t *self)
     return 0;
 }
 
+/* After any failed transaction or query: nothing in hand counts any more. The
+ * next step (resync) reads the committed state back before work goes on, so
+ * a COMMIT whose outcome was lost with the connection cannot leave us with
+ * numbers the database has already used. */
+static void failed(dw_stage_t *self)
+{
+    reset_batch(self);
+    for (size_t i = 0; i < self->n_up; i++) {
+        self->up[i].pending = self->up[i].committed;
+        self->up[i].behind = true;
+    }
+    self->out_next = self->out_committed + 1;
+    if (self->handler.after)
+        self->handler.after(self->ctx, self, false);
+    self->need_resync = true;
+    self->retry_ms = self->retry_ms ? self->retry_ms * 2 : RETRY_MIN_MS;
+    if (self->retry_ms > RETRY_MAX_MS)
+        self->retry_ms = RETRY_MAX_MS;
+    self->retry_after = dw_mono_ms() + self->retry_ms;
+}
+
+/* Reconnects if the connection is gone, then reads cursors and the output
+ * sequence back from the database. 0 when the stage may work again. */
+static int resync(dw_stage_t *self)
+{
+    if (dw_pg_broken(self->pg) && dw_pg_reconnect(self->pg) != 0) {
+        dw_log_error(self->name, "database unreachable; trying again in %d ms", self->retry_ms);
+        return -1;
+    }
+    if (load_state(self) != 0)
+        return -1;
+    self->need_resync = false;
+    dw_log_info(self->name, "resynchronised with the database");
+    return 0;
+}
+
 /* One transaction: the handler's work, the stage's events, the cursors. */
 static int run_batch(dw_stage_t *self)
 {
@@ -292,19 +336,11 @@ static int run_batch(dw_stage_t *self)
         rc = dw_pg_commit(self->pg);
     if (rc != 0) {
         dw_pg_rollback(self->pg);
-        for (size_t i = 0; i < self->n_up; i++) {
-            self->up[i].pending = self->up[i].committed;
-            self->up[i].behind = true;
-        }
-        self->out_next = self->out_committed + 1;
-        if (self->handler.after)
-            self->handler.after(self->ctx, self, false);
         dw_log_error(self->name, "batch of %zu events rolled back; will read them again", self->n_held);
-        reset_batch(self);
-        if (dw_pg_broken(self->pg) && dw_pg_reconnect(self->pg) != 0)
-            dw_log_error(self->name, "database still unreachable");
+        failed(self);
         return -1;
     }
+    self->retry_ms = 0;
     for (size_t i = 0; i < self->n_up; i++)
         self->up[i].committed = self->up[i].pending;
     self->out_committed = self->out_next - 1;
@@ -316,9 +352,10 @@ static int run_batch(dw_stage_t *self)
     return 0;
 }
 
-/* Reads up to a batch of missing events of upstream i from its table.
- * Returns the number read, or -1. */
-static int catch_up_one(dw_stage_t *self, size_t i)
+/* Reads up to a batch of missing events of upstream i from its table. Returns
+ * the number taken into the batch, or -1; *hole is set when the table skips a
+ * number (a row not visible yet, or one deleted behind our back). */
+static int catch_up_one(dw_stage_t *self, size_t i, bool *hole)
 {
     upstream_t *u = &self->up[i];
     char since[24], limit[24];
@@ -339,51 +376,59 @@ static int catch_up_one(dw_stage_t *self, size_t i)
     }
     if (!res)
         return -1;
-    int rows = PQntuples(res);
+    int rows = PQntuples(res), held = 0;
     dw_buf_t bytes = DW_BUF_INIT;
-    int rc = rows;
     for (int r = 0; r < rows; r++) {
         int64_t seq = dw_pg_int(res, r, 0);
         if (seq != u->pending + 1) {
-            /* The upstream's sequence is gapless by construction; a hole means
-             * a row is not visible yet. Stop here and look again later. */
-            dw_log_warn(self->name, "upstream %s: expected seq %" PRId64 ", table has %" PRId64, u->name,
-                        u->pending + 1, seq);
+            /* The upstream's sequence is gapless by construction: never skip. */
+            if (self->hole_tries + 1 >= HOLE_ALARM_TRIES)
+                dw_log_error(self->name,
+                             "upstream %s: seq %" PRId64 " is missing from its table (next there is %" PRId64
+                             "); this stage waits for it",
+                             u->name, u->pending + 1, seq);
+            *hole = true;
             break;
         }
         dw_buf_reset(&bytes);
-        bool bad = dw_pg_bytea_decode(PQgetvalue(res, r, 3), (size_t)PQgetlength(res, r, 3), &bytes) != 0;
-        if (bad || hold(self, i, seq, PQgetvalue(res, r, 1), PQgetvalue(res, r, 2), bytes.data, bytes.len)) {
-            rc = -1;
+        if (dw_pg_bytea_decode(PQgetvalue(res, r, 3), (size_t)PQgetlength(res, r, 3), &bytes) != 0 ||
+            hold(self, i, seq, PQgetvalue(res, r, 1), PQgetvalue(res, r, 2), bytes.data, bytes.len) != 0) {
+            held = -1;
             break;
         }
+        held++;
     }
     dw_buf_free(&bytes);
     PQclear(res);
-    if (rc >= 0 && rows < self->batch_max)
+    if (held >= 0 && !*hole && rows < self->batch_max)
         u->behind = false;
-    return rc;
+    return held;
 }
 
-/* Reads what the tables hold beyond our cursors, batch after batch. */
+/* Reads what the tables hold beyond our cursors, batch after batch, until
+ * there is nothing more. 0, 1 when it stopped at a hole, or -1. */
 static int catch_up(dw_stage_t *self)
 {
     for (;;) {
         int got = 0;
+        bool hole = false;
         for (size_t i = 0; i < self->n_up && (int)self->n_held < self->batch_max; i++) {
-            int n = catch_up_one(self, i);
+            int n = catch_up_one(self, i, &hole);
             if (n < 0) {
-                reset_batch(self);
-                for (size_t k = 0; k < self->n_up; k++)
-                    self->up[k].pending = self->up[k].committed;
+                failed(self);
                 return -1;
             }
             got += n;
         }
+        if (got > 0 && run_batch(self) != 0)
+            return -1;
+        if (hole) {
+            self->hole_tries++;
+            return 1;
+        }
+        self->hole_tries = 0;
         if (got == 0)
             return 0;
-        if (run_batch(self) != 0)
-            return -1;
     }
 }
 
@@ -429,12 +474,16 @@ int dw_stage_run(dw_stage_t *self, int signal_fd)
     items[n++] = (zmq_pollitem_t){NULL, signal_fd, ZMQ_POLLIN, 0};
 
     int64_t next_catchup = dw_mono_ms();
-    int64_t retry_after = 0; /* after a failed batch, wait before trying again */
     int64_t next_tick = self->handler.tick ? dw_mono_ms() : INT64_MAX;
     dw_log_info(self->name, "running");
     for (;;) {
         int64_t now = dw_mono_ms();
+        bool behind = false;
+        for (size_t i = 0; i < self->n_up; i++)
+            behind |= self->up[i].behind;
         int64_t due = next_catchup < next_tick ? next_catchup : next_tick;
+        if ((behind || self->need_resync) && self->retry_after < due)
+            due = self->retry_after; /* never spin while waiting to retry */
         long timeout = due <= now ? 0 : (long)(due - now);
         if (zmq_poll(items, (int)n, timeout) < 0) {
             if (errno == EINTR)
@@ -450,18 +499,20 @@ int dw_stage_run(dw_stage_t *self, int signal_fd)
         for (size_t i = 0; i < self->n_up; i++)
             if (items[i].revents & ZMQ_POLLIN)
                 read_live(self, i);
-        if (self->n_held > 0 && run_batch(self) != 0)
-            retry_after = dw_mono_ms() + RETRY_MS;
+        if (self->n_held > 0 && !self->need_resync)
+            (void)run_batch(self);
         for (size_t i = 0; i < self->n_extra; i++)
             if (items[self->n_up + i].revents & ZMQ_POLLIN)
                 self->extra[i].on_ready(self->ctx, self, self->extra[i].sock);
         now = dw_mono_ms();
-        bool behind = false;
+        if (self->need_resync && now >= self->retry_after && resync(self) != 0)
+            failed(self);
+        behind = false;
         for (size_t i = 0; i < self->n_up; i++)
             behind |= self->up[i].behind;
-        if (now >= retry_after && (behind || now >= next_catchup)) {
-            if (catch_up(self) != 0)
-                retry_after = now + RETRY_MS;
+        if (!self->need_resync && now >= self->retry_after && (behind || now >= next_catchup)) {
+            if (catch_up(self) == 1)
+                self->retry_after = now + self->catchup_ms; /* a hole: look again later, not at once */
             next_catchup = now + self->catchup_ms;
         }
         if (now >= next_tick) {

@@ -216,7 +216,9 @@ static int write_alerts(dw_pg_t *pg, const alert_t *alerts, size_t n, const dw_o
                 dw_copy_text(&rows, dw_obj_str(f, "dept_code")) || dw_copy_text(&rows, a->project_code) ||
                 dw_copy_text(&rows, a->rule_id) || dw_copy_text(&rows, "compliance") || dw_copy_text(&rows, a->level) ||
                 dw_copy_text(&rows, a->cleared ? "cleared" : "open") || dw_copy_int(&rows, a->expected_fen) ||
-                dw_copy_int(&rows, a->actual_fen) || dw_copy_text(&rows, a->message) || dw_copy_end_row(&rows))
+                dw_copy_int(&rows, a->actual_fen) || dw_copy_text(&rows, a->message) ||
+                /* 'now' is PostgreSQL's own input for the transaction's time */
+                (a->cleared ? dw_copy_text(&rows, "now") : dw_copy_null(&rows)) || dw_copy_end_row(&rows))
                 goto out;
             n_new++;
         } else if (!a->is_new && (a->dirty || a->cleared)) {
@@ -232,11 +234,8 @@ static int write_alerts(dw_pg_t *pg, const alert_t *alerts, size_t n, const dw_o
             n_upd++;
         }
     }
-    if (n_new && dw_pg_copy(pg, "analyze",
-                            "COPY alerts (alert_id, fiscal_year, dept_code, project_code, rule_id, category, level, "
-                            "status, expected_fen, actual_fen, message) FROM STDIN",
-                            &rows) != n_new)
-        goto out;
+    /* Updates first: an alert cleared in this batch must be closed before a
+     * new one for the same project and rule (raised later in the batch) goes in. */
     if (n_upd) {
         if (dw_pg_text_array(&ids, ids_v, (size_t)n_upd) || dw_pg_text_array(&exp, exp_v, (size_t)n_upd) ||
             dw_pg_text_array(&act, act_v, (size_t)n_upd) || dw_pg_text_array(&msg, msg_v, (size_t)n_upd) ||
@@ -252,6 +251,11 @@ static int write_alerts(dw_pg_t *pg, const alert_t *alerts, size_t n, const dw_o
                 6, p) != 0)
             goto out;
     }
+    if (n_new && dw_pg_copy(pg, "analyze",
+                            "COPY alerts (alert_id, fiscal_year, dept_code, project_code, rule_id, category, level, "
+                            "status, expected_fen, actual_fen, message, cleared_at) FROM STDIN",
+                            &rows) != n_new)
+        goto out;
     rc = 0;
 out:
     dw_buf_free(&rows);

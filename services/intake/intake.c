@@ -15,6 +15,10 @@
 #include "dw_zmq.h"
 
 #define PEER_MAX 256
+/* Of a message refused for its size, rejects keeps this much (and the size). */
+#define REJECT_KEEP_BYTES 65536
+/* A batch is committed once its messages hold this many bytes, whatever its count. */
+#define BATCH_BYTES_MAX (16 * 1024 * 1024)
 
 /* One received message waiting for its batch to commit. */
 typedef struct pending {
@@ -22,9 +26,12 @@ typedef struct pending {
     size_t peer_len;
     char src[64], id[96], type[64];
     int64_t producer_ts;
-    size_t raw_off, raw_len; /* into the arena */
-    dw_error_t err;          /* code != DW_OK: refused */
-    int64_t seq;             /* inbox seq once stored (or of the earlier copy for a dup) */
+    size_t raw_off, raw_len; /* into the arena: the message, or the kept prefix of an oversized one */
+    size_t raw_size;         /* as received */
+    bool has_stored;         /* a conflict with the inbox: its stored bytes are in the arena too */
+    size_t stored_off, stored_len;
+    dw_error_t err; /* code != DW_OK: refused */
+    int64_t seq;    /* inbox seq once stored (or of the earlier copy for a dup) */
     bool dup;
     bool store;     /* a new row for the inbox */
     size_t same_as; /* 1 + index of an earlier message of this batch with the same src+id, or 0 */
@@ -190,8 +197,11 @@ static int receive_one(dw_intake_t *self)
         const void *data = dw_frame_data(&f, 2);
         size_t size = dw_frame_size(&f, 2);
         p->raw_off = self->arena.len;
-        p->raw_len = size;
-        if (dw_buf_append(&self->arena, data, size) != 0) {
+        p->raw_size = size;
+        /* What is stored is at most the contract's size (anything larger is
+         * refused), so an oversized frame keeps only its head for rejects. */
+        p->raw_len = size > dw_schema_limits.max_size ? REJECT_KEEP_BYTES : size;
+        if (dw_buf_append(&self->arena, data, p->raw_len) != 0) {
             dw_frames_close(&f);
             return -1;
         }
@@ -307,18 +317,25 @@ static int match_stored(dw_intake_t *self, const size_t *firsts, size_t n)
             if (strcmp(p->src, src) != 0 || strcmp(p->id, id) != 0)
                 continue;
             p->store = false;
+            p->seq = dw_pg_int(res, r, 2);
             if (dw_pg_bytea_equals(PQgetvalue(res, r, 3), (size_t)PQgetlength(res, r, 3), raw_of(self, p),
                                    p->raw_len)) {
                 p->dup = true;
-                p->seq = dw_pg_int(res, r, 2);
-            } else {
-                refuse_conflict(p);
+                break;
             }
+            refuse_conflict(p);
+            /* Kept so that a later copy of this batch with the stored bytes is a duplicate, not a conflict. */
+            p->stored_off = self->arena.len;
+            if (dw_pg_bytea_decode(PQgetvalue(res, r, 3), (size_t)PQgetlength(res, r, 3), &self->arena) != 0)
+                goto out_res;
+            p->stored_len = self->arena.len - p->stored_off;
+            p->has_stored = true;
             break;
         }
     }
-    PQclear(res);
     rc = 0;
+out_res:
+    PQclear(res);
 out:
     free(srcs);
     free(ids);
@@ -348,7 +365,7 @@ static int copy_rows(dw_intake_t *self)
                 dw_copy_text(&rejects, dw_code_name(p->err.code)) ||
                 (p->err.field[0] ? dw_copy_text(&rejects, p->err.field) : dw_copy_null(&rejects)) ||
                 dw_copy_text(&rejects, p->err.message) || dw_copy_bytea(&rejects, raw_of(self, p), p->raw_len) ||
-                dw_copy_end_row(&rejects))
+                dw_copy_int(&rejects, (int64_t)p->raw_size) || dw_copy_end_row(&rejects))
                 goto out;
             n_rejects++;
         }
@@ -356,9 +373,9 @@ static int copy_rows(dw_intake_t *self)
     if (n_inbox && dw_pg_copy(self->pg, "intake", "COPY inbox (seq, src, id, type, producer_ts, raw) FROM STDIN",
                               &inbox) != n_inbox)
         goto out;
-    if (n_rejects &&
-        dw_pg_copy(self->pg, "intake", "COPY rejects (stage, src, id, type, code, field, message, raw) FROM STDIN",
-                   &rejects) != n_rejects)
+    if (n_rejects && dw_pg_copy(self->pg, "intake",
+                                "COPY rejects (stage, src, id, type, code, field, message, raw, raw_size) FROM STDIN",
+                                &rejects) != n_rejects)
         goto out;
     rc = 0;
 out:
@@ -392,6 +409,10 @@ static void flush(dw_intake_t *self)
     int64_t started = dw_mono_ms();
     size_t n_firsts = 0;
     size_t *firsts = firsts_of_batch(self, &n_firsts);
+    /* An idle connection may have been dropped: find out before the batch
+     * does, so the batch is not answered "internal" for nothing. */
+    if (dw_pg_broken(self->pg) && dw_pg_reconnect(self->pg) == 0 && load_next_seq(self) != 0)
+        dw_log_error(NULL, "could not read the inbox sequence after reconnecting");
     int64_t first_seq = self->next_seq;
     int rc = firsts ? dw_pg_begin(self->pg) : -1;
     if (rc == 0)
@@ -408,7 +429,11 @@ static void flush(dw_intake_t *self)
             if (!p->same_as)
                 continue;
             pending_t *f = &self->pend[p->same_as - 1];
-            if (f->err.code != DW_OK || !same_bytes(self, f, p))
+            bool same = f->err.code == DW_OK ? same_bytes(self, f, p)
+                        : f->has_stored      ? p->raw_len == f->stored_len &&
+                                              memcmp(raw_of(self, p), self->arena.data + f->stored_off, p->raw_len) == 0
+                                        : false;
+            if (!same)
                 refuse_conflict(p);
             else {
                 p->dup = true;
@@ -476,10 +501,11 @@ int dw_intake_run(dw_intake_t *self, int signal_fd)
         if (items[0].revents & ZMQ_POLLIN) {
             /* Drain what is waiting, up to a full batch; what stays queued is
              * the producers' backlog, bounded by the socket's high-water mark. */
-            while (self->n_pend < self->cap && receive_one(self) == 0) {
+            while (self->n_pend < self->cap && self->arena.len < BATCH_BYTES_MAX && receive_one(self) == 0) {
             }
         }
-        if (self->n_pend >= self->cap || (self->n_pend > 0 && dw_mono_ms() >= self->batch_deadline))
+        if (self->n_pend >= self->cap || self->arena.len >= BATCH_BYTES_MAX ||
+            (self->n_pend > 0 && dw_mono_ms() >= self->batch_deadline))
             flush(self);
     }
 }

@@ -101,6 +101,21 @@ static int refuse(dw_stage_t *stage, batch_out_t *out, const dw_event_t *ev, con
     return rc ? -1 : 0;
 }
 
+/* An inbox message that no longer passes the contract: kept whole in rejects. */
+static int refuse_undecodable(batch_out_t *out, const dw_event_t *ev, const dw_error_t *err)
+{
+    dw_log_error(ev->key, "inbox seq %" PRId64 " no longer decodes: %s: %s", ev->seq, dw_code_name(err->code),
+                 err->message);
+    if (dw_copy_text(&out->rejects, "validate") || dw_copy_null(&out->rejects) ||
+        dw_copy_text(&out->rejects, ev->key) || dw_copy_text(&out->rejects, ev->type) ||
+        dw_copy_text(&out->rejects, dw_code_name(err->code)) || dw_copy_text(&out->rejects, err->field) ||
+        dw_copy_text(&out->rejects, err->message) || dw_copy_int(&out->rejects, ev->seq) ||
+        dw_copy_end_row(&out->rejects))
+        return -1;
+    out->n_rejects++;
+    return 0;
+}
+
 /* ---- budget lines ---- */
 
 static int budget_run(dw_validate_t *self, dw_stage_t *stage, dw_pg_t *pg, batch_out_t *out, const dw_event_t *ev,
@@ -157,8 +172,19 @@ static int budget_run(dw_validate_t *self, dw_stage_t *stage, dw_pg_t *pg, batch
                    "COPY tmp_lines (ord, line_id, fiscal_year, dept_code, unit_code, project_code, project_name, kind, "
                    "fund_type, source, function_code, economic_code, section_code, initial_fen, adjusted_fen, "
                    "transferred_fen, current_fen, inbox_seq) FROM STDIN",
-                   &rows) != n_rows ||
-        dw_pg_exec(pg, "validate",
+                   &rows) != n_rows)
+        goto out;
+    /* A line that moves to another project (or year) changes two positions:
+     * forget the cache rather than track both. */
+    int64_t moved = 0;
+    if (dw_pg_query_int(pg, "validate",
+                        "SELECT count(*) FROM budget_lines b JOIN tmp_lines t USING (line_id) "
+                        "WHERE b.fiscal_year <> t.fiscal_year OR b.project_code <> t.project_code",
+                        0, NULL, &moved) != 0)
+        goto out;
+    if (moved > 0)
+        dw_strmap_clear(self->positions);
+    if (dw_pg_exec(pg, "validate",
                    "INSERT INTO budget_lines (line_id, fiscal_year, dept_code, unit_code, project_code, project_name, "
                    "kind, fund_type, source, function_code, economic_code, section_code, initial_fen, adjusted_fen, "
                    "transferred_fen, current_fen, inbox_seq) "
@@ -426,8 +452,15 @@ static int payment_run(dw_validate_t *self, dw_stage_t *stage, dw_pg_t *pg, batc
         int64_t amount = int_of(b, "amount_fen");
         const char *flags[4];
         size_t n_flags = 0;
-        if (!p || !dw_fen_add(p->paid_fen, amount, &p->paid_fen))
-            goto out; /* positions cover every project of the run; an int64 overflow of 分 is not a real payment */
+        if (!p)
+            goto out; /* load_positions put every project of the run in the cache */
+        if (!dw_fen_add(p->paid_fen, amount, &p->paid_fen)) {
+            /* No real payment gets here; a producer's mistake must not stop the stage. */
+            if (refuse(stage, out, &ev[i], msgs[i], DW_E_OUT_OF_RANGE, "body.amount_fen",
+                       "累计支付 the project's paid total would exceed what 64-bit fen can hold") != 0)
+                goto out;
+            continue;
+        }
         if (p->n_lines == 0)
             flags[n_flags++] = "no_budget"; /* 无预算开支 */
         else if (p->paid_fen > p->budget_fen)
@@ -502,9 +535,12 @@ static int validate_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_ev
     for (size_t i = 0; i < n; i++) {
         dw_error_t err;
         msgs[i] = dw_msg_decode(ev[i].payload, ev[i].payload_len, NULL, &err);
-        if (!msgs[i]) /* intake checked it; only a contract change between the two could do this */
-            dw_log_error(ev[i].key, "inbox seq %" PRId64 " no longer decodes: %s: %s", ev[i].seq,
-                         dw_code_name(err.code), err.message);
+        /* intake checked it; only a contract change between the two could do
+         * this, and then the message is kept in rejects, not lost */
+        if (!msgs[i] && refuse_undecodable(&out, &ev[i], &err) != 0) {
+            rc = -1;
+            goto done;
+        }
     }
     /* Runs of one kind keep the batch's order where it matters (a payment is
      * judged against the budget lines that arrived before it) while each run
@@ -522,6 +558,7 @@ static int validate_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_ev
             rc = payment_run(self, stage, pg, &out, ev + i, msgs + i, j - i);
         i = j;
     }
+done:
     if (rc == 0 && out.n_rejects &&
         dw_pg_copy(pg, "validate", "COPY rejects (stage, src, id, type, code, field, message, inbox_seq) FROM STDIN",
                    &out.rejects) != out.n_rejects)

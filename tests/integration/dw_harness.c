@@ -103,13 +103,8 @@ int dw_harness_start(dw_harness_t *h, const char *name, const char *extra_yaml)
         fprintf(stderr, "harness: deploy/dualwatch.sh start failed (logs in %s/run)\n", h->home);
         return -1;
     }
-    char conninfo[512];
-    snprintf(conninfo, sizeof conninfo, "host=%s/sock port=%d dbname=dualwatch user=dualwatch", h->home, h->pg_port);
-    h->db = PQconnectdb(conninfo);
-    if (PQstatus(h->db) != CONNECTION_OK) {
-        fprintf(stderr, "harness: could not connect: %s\n", PQerrorMessage(h->db));
+    if (dw_harness_reconnect(h) != 0)
         return -1;
-    }
     h->zmq_ctx = zmq_ctx_new();
     return h->zmq_ctx ? 0 : -1;
 }
@@ -159,6 +154,20 @@ int dw_harness_stop(dw_harness_t *h, bool keep)
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", h->home);
         if (system(cmd) != 0)
             fprintf(stderr, "harness: could not remove %s\n", h->home);
+    }
+    return 0;
+}
+
+int dw_harness_reconnect(dw_harness_t *h)
+{
+    if (h->db)
+        PQfinish(h->db);
+    char conninfo[512];
+    snprintf(conninfo, sizeof conninfo, "host=%s/sock port=%d dbname=dualwatch user=dualwatch", h->home, h->pg_port);
+    h->db = PQconnectdb(conninfo);
+    if (PQstatus(h->db) != CONNECTION_OK) {
+        fprintf(stderr, "harness: could not connect: %s\n", PQerrorMessage(h->db));
+        return -1;
     }
     return 0;
 }

@@ -35,6 +35,9 @@ int dw_harness_stop(dw_harness_t *h, bool keep);
 /* Runs deploy/dualwatch.sh with this harness's settings; returns its exit status. */
 int dw_harness_script(dw_harness_t *h, const char *args);
 
+/* Opens the test's own database connection again (after db-stop/db-start). */
+int dw_harness_reconnect(dw_harness_t *h);
+
 /* A single integer from a query ("SELECT count(*) ..."); -1 on error. */
 int64_t dw_harness_int(dw_harness_t *h, const char *sql);
 /* A single text value from a query, copied into out; "" on error/NULL. */

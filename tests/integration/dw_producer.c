@@ -4,9 +4,9 @@
 #include <string.h>
 #include <zmq.h>
 
-dw_msg_t *dw_test_allocation(int64_t current_fen)
+dw_msg_t *dw_test_allocation(const char *id, int64_t current_fen)
 {
-    dw_msg_t *m = dw_msg_new("budget.allocation", "B-0001", "budget", DW_TEST_TS);
+    dw_msg_t *m = dw_msg_new("budget.allocation", id, "budget", DW_TEST_TS);
     dw_obj_t *b = dw_msg_body(m);
     dw_obj_set_str(b, "line_id", "ZB2026-101-0001");
     dw_obj_set_int(b, "fiscal_year", 2026);

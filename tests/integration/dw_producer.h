@@ -13,7 +13,7 @@
 #define DW_TEST_TS 1767225600000 /* 2026-01-01T08:00:00+08:00 */
 
 /* budget.allocation of line ZB2026-101-0001 for project P2026-101-001 (dept 101). */
-dw_msg_t *dw_test_allocation(int64_t current_fen);
+dw_msg_t *dw_test_allocation(const char *id, int64_t current_fen);
 /* treasury.payment on that project. */
 dw_msg_t *dw_test_payment(const char *id, const char *voucher, const char *date, int64_t fen);
 

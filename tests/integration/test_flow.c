@@ -34,7 +34,7 @@ int main(void)
 
     dw_test_ack_t a;
     /* 1. the budget line: stored first, inbox seq 1 */
-    CHECK(dw_test_send(dealer, dw_test_allocation(100000000), &a) == 0);
+    CHECK(dw_test_send(dealer, dw_test_allocation("B-0001", 100000000), &a) == 0);
     CHECK(a.ok && !a.dup);
     CHECK_INT(a.seq, 1);
     CHECK_STR(a.id, "B-0001");

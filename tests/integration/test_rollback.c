@@ -31,7 +31,7 @@ int main(void)
     void *dealer = zmq_socket(h.zmq_ctx, ZMQ_DEALER);
     CHECK(zmq_connect(dealer, h.intake_ep) == 0);
     dw_test_ack_t a;
-    CHECK(dw_test_send(dealer, dw_test_allocation(100000000), &a) == 0 && a.ok);
+    CHECK(dw_test_send(dealer, dw_test_allocation("B-0001", 100000000), &a) == 0 && a.ok);
     CHECK(dw_test_send(dealer, dw_test_payment("T-0001", "GK2026000001", "2026-03-15", 60000000), &a) == 0 && a.ok);
     CHECK_INT(dw_harness_wait_int(&h, "SELECT count(*) FROM payments", 1, 5000), 1);
 

@@ -1,0 +1,70 @@
+/* integration.alert_cycle — an alert raised, cleared and raised again, all in
+ * one batch of dw-analyze.
+ *
+ * dw-analyze is stopped while the facts pile up, so that on its return one
+ * catch-up batch holds them all: budget 1,000,000.00 元; a payment of
+ * 1,100,000.00 (超预算开支 raised); the line raised to 1,200,000.00 (cleared);
+ * a payment of 200,000.00 (paid 1,300,000.00 > 1,200,000.00: raised again).
+ * The first alert ends cleared at green, the second open at red, and the feed
+ * carries raised, cleared, raised as alert 1, 2, 3. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <zmq.h>
+
+#include "dw_harness.h"
+#include "dw_producer.h"
+#include "dw_test.h"
+
+int main(void)
+{
+    dw_harness_t h;
+    if (dw_harness_start(&h, "cycle", NULL) != 0) {
+        (void)dw_harness_stop(&h, true);
+        return 1;
+    }
+    void *dealer = zmq_socket(h.zmq_ctx, ZMQ_DEALER);
+    CHECK(zmq_connect(dealer, h.intake_ep) == 0);
+    CHECK(dw_harness_script(&h, "stop --services") == 0);
+    CHECK(dw_harness_script(&h, "start") == 0); /* a clean restart first: the pid files are fresh */
+    char path[400], pid[32] = "";
+    snprintf(path, sizeof path, "%s/run/analyze.pid", h.home);
+    FILE *f = fopen(path, "r");
+    CHECK(f && fgets(pid, sizeof pid, f));
+    if (f)
+        fclose(f);
+    pid_t analyze = (pid_t)atoi(pid);
+    CHECK(analyze > 1);
+    if (analyze > 1)
+        CHECK(kill(analyze, SIGKILL) == 0);
+
+    dw_test_ack_t a;
+    CHECK(dw_test_send(dealer, dw_test_allocation("B-0001", 100000000), &a) == 0 && a.ok);
+    CHECK(dw_test_send(dealer, dw_test_payment("T-0001", "GK2026000001", "2026-03-15", 110000000), &a) == 0 && a.ok);
+    CHECK(dw_test_send(dealer, dw_test_allocation("B-0002", 120000000), &a) == 0 && a.ok);
+    CHECK(dw_test_send(dealer, dw_test_payment("T-0002", "GK2026000002", "2026-04-15", 20000000), &a) == 0 && a.ok);
+    CHECK_INT(dw_harness_wait_int(&h, "SELECT count(*) FROM stage_events WHERE stage = 'validate'", 4, 5000), 4);
+    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM alerts"), 0);
+
+    CHECK(dw_harness_script(&h, "start") == 0);
+    CHECK_INT(dw_harness_wait_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'analyze' AND upstream = 'validate'",
+                                  4, 10000),
+              4);
+    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM alerts"), 2);
+    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM alerts WHERE alert_id = 1 AND status = 'cleared' "
+                                 "AND level = 'green' AND cleared_at IS NOT NULL"),
+              1);
+    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM alerts WHERE alert_id = 2 AND status = 'open' AND level = 'red' "
+                                 "AND expected_fen = 120000000 AND actual_fen = 130000000"),
+              1);
+    CHECK_INT(dw_harness_wait_int(&h, "SELECT max(seq) FROM outbox WHERE stream = 'alert'", 3, 10000), 3);
+    char topics[512];
+    dw_harness_text(&h, "SELECT string_agg(topic, ' ' ORDER BY seq) FROM outbox WHERE stream = 'alert'", topics,
+                    sizeof topics);
+    CHECK_STR(topics, "alert.red.compliance.101. alert.green.compliance.101. alert.red.compliance.101.");
+    CHECK_INT(dw_harness_wait_int(&h, "SELECT count(*) FROM tasks", 2, 10000), 2);
+
+    zmq_close(dealer);
+    CHECK_INT(dw_harness_stop(&h, dw_test_failures > 0), 0); /* no sanitizer report from any service */
+    DW_TEST_DONE();
+}
