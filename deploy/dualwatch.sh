@@ -72,7 +72,7 @@ commands
 settings (environment, with defaults)
   DW_HOME            instance directory (pg/, run/)        [$(default_home)]
   DW_PGPORT          cluster port                          [5488]
-  DW_PGSOCKDIR       cluster unix-socket directory         [/tmp/dwpg.\$DW_PGPORT]
+  DW_PGSOCKDIR       cluster unix-socket directory         [/tmp/dwpg.<uid>.\$DW_PGPORT]
   DW_PGDATABASE      database                              [dualwatch]
   DW_PGUSER          database role                         [dualwatch]
   DW_OS_USER         OS user that runs PostgreSQL          [dualwatch when root, else you]
@@ -103,7 +103,9 @@ default_home() {
 
 DW_PGPORT="${DW_PGPORT:-5488}"
 DW_HOME="${DW_HOME:-$(default_home)}"
-DW_PGSOCKDIR="${DW_PGSOCKDIR:-/tmp/dwpg.$DW_PGPORT}"
+# Per user and port: another user's instance (or its leftover directory) on the
+# same port never stands in the way.
+DW_PGSOCKDIR="${DW_PGSOCKDIR:-/tmp/dwpg.$(id -u).$DW_PGPORT}"
 DW_PGDATABASE="${DW_PGDATABASE:-dualwatch}"
 DW_PGUSER="${DW_PGUSER:-dualwatch}"
 DW_CONFIG="${DW_CONFIG:-$DW_ROOT/deploy/dualwatch.yaml}"
@@ -162,7 +164,7 @@ settings_check() {
     local sock="$DW_PGSOCKDIR/.s.PGSQL.$DW_PGPORT" n
     n="$(byte_length "$sock")"
     ((n < 107)) || die "socket path \"$sock\" is $n bytes; a unix socket path must be shorter than 107 bytes" \
-        "set DW_PGSOCKDIR to a short directory, e.g. DW_PGSOCKDIR=/tmp/dwpg.$DW_PGPORT"
+        "set DW_PGSOCKDIR to a short directory, e.g. DW_PGSOCKDIR=/tmp/dwpg.$(id -u).$DW_PGPORT"
     if ((IS_ROOT)); then
         [[ $DW_OS_USER != root ]] || die "PostgreSQL cannot run as root (DW_OS_USER=root)" \
             "leave DW_OS_USER unset (default: dualwatch) or name an unprivileged user"
@@ -321,9 +323,12 @@ prepare_dirs() {
             elif [[ $d == "$PG_DIR" ]]; then
                 die "the cluster directory $d belongs to $owner, not to $DW_OS_USER" \
                     "$( ((IS_ROOT)) && printf 'chown -R %s: %s' "$DW_OS_USER" "$d" || printf 'use your own DW_HOME')"
+            elif compgen -G "$d/.s.PGSQL.*" >/dev/null; then
+                die "the socket directory $d belongs to $owner, whose cluster is running there" \
+                    "set DW_PGPORT (or DW_PGSOCKDIR) to another value"
             else
-                die "the socket directory $d belongs to $owner, not to $DW_OS_USER" \
-                    "another instance uses port $DW_PGPORT; set DW_PGPORT (or DW_PGSOCKDIR) to another value"
+                die "the socket directory $d belongs to $owner, not to $DW_OS_USER (a leftover: no cluster runs there)" \
+                    "remove it (as $owner or root: rmdir $d), or set DW_PGSOCKDIR to another directory"
             fi
         fi
     done
@@ -560,6 +565,9 @@ cmd_db_stop() {
     fi
     as_pg "$PG_BINDIR/pg_ctl" -D "$PG_DIR" -m fast -w -t 60 -s stop ||
         die "could not stop the cluster in $PG_DIR" "see $PG_LOG; pg_ctl -D $PG_DIR stop -m immediate forces it"
+    # The socket directory is made again at start; left behind it would only
+    # be in the way of someone else's instance on this port.
+    rmdir "$DW_PGSOCKDIR" 2>/dev/null || true
     say "cluster stopped"
 }
 

@@ -36,7 +36,7 @@ USED_PORTS=" "
 port_free() {
     local p=$1
     [[ $USED_PORTS != *" $p "* ]] || return 1
-    [[ ! -e /tmp/dwpg.$p ]] || return 1
+    [[ ! -e /tmp/dwpg.$(id -u).$p ]] || return 1
     ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null
 }
 pick_port() {
@@ -87,7 +87,7 @@ cleanup() {
             fi
         done
     fi
-    rm -rf "$TMP" "/tmp/dwpg.$P1" "/tmp/dwpg.$P2"
+    rm -rf "$TMP" "/tmp/dwpg.$(id -u).$P1" "/tmp/dwpg.$(id -u).$P2"
     exit "$rc"
 }
 trap cleanup EXIT
@@ -118,15 +118,15 @@ ok "db-init creates the cluster once"
 
 if [[ $(id -u) -eq 0 ]]; then
     [[ $(stat -c %U "$H1/pg") == dualwatch ]] || fail "as root, $H1/pg should belong to dualwatch, not $(stat -c %U "$H1/pg")"
-    [[ $(stat -c %U "/tmp/dwpg.$P1") == dualwatch ]] || fail "as root, /tmp/dwpg.$P1 should belong to dualwatch"
+    [[ $(stat -c %U "/tmp/dwpg.$(id -u).$P1") == dualwatch ]] || fail "as root, /tmp/dwpg.$(id -u).$P1 should belong to dualwatch"
     ok "as root, the cluster directory and socket directory belong to the OS user dualwatch"
 fi
 
 dw1 db-start || fail "db-start"
 out="$(dw1 db-start)" || fail "second db-start"
 [[ $out == *"already running"* ]] || fail "second db-start did not say the cluster runs: $out"
-[[ -S /tmp/dwpg.$P1/.s.PGSQL.$P1 ]] || fail "no socket /tmp/dwpg.$P1/.s.PGSQL.$P1"
-ok "db-start starts the cluster once, socket in /tmp/dwpg.$P1"
+[[ -S /tmp/dwpg.$(id -u).$P1/.s.PGSQL.$P1 ]] || fail "no socket /tmp/dwpg.$(id -u).$P1/.s.PGSQL.$P1"
+ok "db-start starts the cluster once, socket in /tmp/dwpg.$(id -u).$P1"
 
 if [[ $(id -u) -eq 0 ]]; then
     pid="$(head -n 1 "$H1/pg/postmaster.pid")"
@@ -152,7 +152,7 @@ ok "migrate applies ${#migrations[@]} migration(s); the tables of 001_foundation
 
 # --- settings
 [[ "$(sql1 'SHOW port')" == "$P1" ]] || fail "port is not $P1"
-[[ "$(sql1 'SHOW unix_socket_directories')" == "/tmp/dwpg.$P1" ]] || fail "unix_socket_directories"
+[[ "$(sql1 'SHOW unix_socket_directories')" == "/tmp/dwpg.$(id -u).$P1" ]] || fail "unix_socket_directories"
 [[ "$(sql1 'SHOW listen_addresses')" == 127.0.0.1 ]] || fail "listen_addresses is not 127.0.0.1"
 [[ "$(sql1 'SHOW timezone')" == Asia/Shanghai ]] || fail "timezone is not Asia/Shanghai"
 [[ "$(sql1 'SHOW fsync')" == on ]] || fail "fsync is not on"
@@ -201,6 +201,7 @@ dw1 db-stop || fail "db-stop"
 out="$(dw1 db-stop)" || fail "second db-stop"
 [[ $out == *"not running"* ]] || fail "second db-stop did not say the cluster is stopped: $out"
 [[ ! -e $H1/pg/postmaster.pid && ! -e $H2/pg/postmaster.pid ]] || fail "a postmaster.pid is left after db-stop"
+[[ ! -e /tmp/dwpg.$(id -u).$P1 ]] || fail "the socket directory /tmp/dwpg.$(id -u).$P1 is left after db-stop"
 out="$(dw1 status)" || fail "status"
 [[ $out == *"cluster    stopped"* ]] || fail "status does not show the stopped cluster: $out"
 ok "db-stop stops each cluster once"
