@@ -83,6 +83,7 @@ settings (environment, with defaults)
   DW_SAMPLE          data that 'run' sends                 [<repo>/deploy/sample/sample.yaml]
   DW_INTAKE_ENDPOINT where 'run' sends                     [tcp://127.0.0.1:7401]
   DW_PUB_ENDPOINT    where 'run' watches                   [tcp://127.0.0.1:7405]
+  DW_REPLAY_ENDPOINT where 'run' catches up from            [tcp://127.0.0.1:7406]
 EOF
 }
 
@@ -114,6 +115,7 @@ DW_MIGRATIONS_DIR="${DW_MIGRATIONS_DIR:-$DW_ROOT/deploy/migrations}"
 DW_SAMPLE="${DW_SAMPLE:-$DW_ROOT/deploy/sample/sample.yaml}"
 DW_INTAKE_ENDPOINT="${DW_INTAKE_ENDPOINT:-tcp://127.0.0.1:7401}"
 DW_PUB_ENDPOINT="${DW_PUB_ENDPOINT:-tcp://127.0.0.1:7405}"
+DW_REPLAY_ENDPOINT="${DW_REPLAY_ENDPOINT:-tcp://127.0.0.1:7406}"
 DW_PGBINDIR="${DW_PGBINDIR:-}"
 ME="$(id -un)"
 if ((IS_ROOT)); then
@@ -727,7 +729,8 @@ cmd_run() {
     trap run_exit EXIT
     cmd_start
     say "watching alerts and tasks published on $DW_PUB_ENDPOINT"
-    "$dwctl" watch --endpoint "$DW_PUB_ENDPOINT" --topic alert. --topic task. &
+    "$dwctl" watch --endpoint "$DW_PUB_ENDPOINT" --replay-endpoint "$DW_REPLAY_ENDPOINT" --topic alert. --topic task. \
+        --from-start &
     WATCH_PID=$!
     sleep 1 # let the subscription reach the publisher before anything is published
     pid_is "$WATCH_PID" dwctl || die "dwctl watch exited at once" "its error is above"

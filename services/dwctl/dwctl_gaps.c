@@ -1,30 +1,85 @@
 #include "dwctl_gaps.h"
 
-#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct stream_seq {
-    char *name;
+/* The streams dw-notify keeps in its outbox and answers replays for (SPEC.md, Topics). */
+static const char *const streams[DWCTL_GAPS_N_STREAMS] = {"alert", "task", "notice", "treasury", "reject"};
+
+typedef struct position {
+    bool covered, whole;
+    const char *filter; /* borrowed from the prefixes */
+    bool known;         /* last holds a position */
     int64_t last;
-    bool seen; /* last is known: an event or a heartbeat came */
-} stream_seq_t;
+} position_t;
 
 struct dwctl_gaps {
     const char *const *prefixes;
     size_t n_prefixes;
-    stream_seq_t *streams;
-    size_t n, cap;
-    int64_t epoch; /* the outbox epoch from heartbeats; 0 before the first */
+    position_t pos[DWCTL_GAPS_N_STREAMS];
+    int64_t epoch; /* 0 before the first heartbeat or answer */
 };
+
+const char *dwctl_gaps_stream(size_t i)
+{
+    return i < DWCTL_GAPS_N_STREAMS ? streams[i] : NULL;
+}
+
+int dwctl_gaps_index(const char *stream)
+{
+    for (int i = 0; stream && i < DWCTL_GAPS_N_STREAMS; i++)
+        if (strcmp(streams[i], stream) == 0)
+            return i;
+    return -1;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* What the prefixes make of one stream: covered whole, filtered, or not at all. */
+static void cover(dwctl_gaps_t *self, const char *stream, position_t *p)
+{
+    char head[40]; /* "<stream>." */
+    snprintf(head, sizeof head, "%s.", stream);
+    size_t inner = 0;
+    for (size_t i = 0; i < self->n_prefixes; i++) {
+        const char *pre = self->prefixes[i];
+        if (starts_with(head, pre))
+            p->whole = true;
+        else if (starts_with(pre, head))
+            inner++;
+    }
+    p->covered = p->whole || inner > 0;
+    if (p->whole || inner == 0)
+        return;
+    /* The shortest inner prefix stands for all of them when they all start with it. */
+    for (size_t i = 0; i < self->n_prefixes; i++) {
+        const char *cand = self->prefixes[i];
+        if (!starts_with(cand, head))
+            continue;
+        bool all = true;
+        for (size_t j = 0; j < self->n_prefixes && all; j++)
+            if (starts_with(self->prefixes[j], head) && !starts_with(self->prefixes[j], cand))
+                all = false;
+        if (all) {
+            p->filter = cand;
+            return;
+        }
+    }
+}
 
 dwctl_gaps_t *dwctl_gaps_new(const char *const *prefixes, size_t n)
 {
     dwctl_gaps_t *self = calloc(1, sizeof *self);
-    if (self) {
-        self->prefixes = prefixes;
-        self->n_prefixes = n;
-    }
+    if (!self)
+        return NULL;
+    self->prefixes = prefixes;
+    self->n_prefixes = n;
+    for (size_t i = 0; i < DWCTL_GAPS_N_STREAMS; i++)
+        cover(self, streams[i], &self->pos[i]);
     return self;
 }
 
@@ -32,93 +87,102 @@ void dwctl_gaps_destroy(dwctl_gaps_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    dwctl_gaps_t *self = *self_p;
-    for (size_t i = 0; i < self->n; i++)
-        free(self->streams[i].name);
-    free(self->streams);
-    free(self);
+    free(*self_p);
     *self_p = NULL;
 }
 
-/* Whether some prefix takes every topic of the stream: it must be a prefix of
- * "<stream>." itself ("", "al", "alert."). */
-static bool whole(const dwctl_gaps_t *self, const char *stream)
+static const position_t *find_const(const dwctl_gaps_t *self, const char *stream)
 {
-    size_t len = strlen(stream);
-    for (size_t i = 0; i < self->n_prefixes; i++) {
-        const char *p = self->prefixes[i];
-        size_t plen = strlen(p);
-        if (plen <= len && strncmp(p, stream, plen) == 0)
+    int i = dwctl_gaps_index(stream);
+    return i >= 0 && self->pos[i].covered ? &self->pos[i] : NULL;
+}
+
+static position_t *find(dwctl_gaps_t *self, const char *stream)
+{
+    int i = dwctl_gaps_index(stream);
+    return i >= 0 && self->pos[i].covered ? &self->pos[i] : NULL;
+}
+
+bool dwctl_gaps_covers(const dwctl_gaps_t *self, const char *stream)
+{
+    return find_const(self, stream) != NULL;
+}
+
+bool dwctl_gaps_whole(const dwctl_gaps_t *self, const char *stream)
+{
+    const position_t *p = find_const(self, stream);
+    return p && p->whole;
+}
+
+const char *dwctl_gaps_filter(const dwctl_gaps_t *self, const char *stream)
+{
+    const position_t *p = find_const(self, stream);
+    return p ? p->filter : NULL;
+}
+
+bool dwctl_gaps_wanted(const dwctl_gaps_t *self, const char *topic)
+{
+    for (size_t i = 0; i < self->n_prefixes; i++)
+        if (starts_with(topic, self->prefixes[i]))
             return true;
-        if (plen == len + 1 && strncmp(p, stream, len) == 0 && p[len] == '.')
-            return true;
-    }
     return false;
 }
 
-static stream_seq_t *find_or_add(dwctl_gaps_t *self, const char *stream)
+dwctl_seq_t dwctl_gaps_check(const dwctl_gaps_t *self, const char *stream, int64_t seq, int64_t *last)
 {
-    for (size_t i = 0; i < self->n; i++)
-        if (strcmp(self->streams[i].name, stream) == 0)
-            return &self->streams[i];
-    if (self->n == self->cap) {
-        size_t cap = self->cap ? self->cap * 2 : 8;
-        stream_seq_t *v = realloc(self->streams, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        self->streams = v;
-        self->cap = cap;
-    }
-    char *name = strdup(stream);
-    if (!name)
-        return NULL;
-    self->streams[self->n] = (stream_seq_t){.name = name, .last = 0, .seen = false};
-    return &self->streams[self->n++];
+    const position_t *p = find_const(self, stream);
+    if (!p)
+        return DWCTL_SEQ_UNTRACKED;
+    if (!p->known)
+        return DWCTL_SEQ_FIRST;
+    *last = p->last;
+    if (seq <= p->last)
+        return DWCTL_SEQ_SEEN;
+    return seq == p->last + 1 ? DWCTL_SEQ_NEXT : DWCTL_SEQ_GAP;
 }
 
-int dwctl_gaps_head(dwctl_gaps_t *self, const char *stream, int64_t head, FILE *out)
+bool dwctl_gaps_position(const dwctl_gaps_t *self, const char *stream, int64_t *last)
 {
-    if (!whole(self, stream))
-        return 0;
-    stream_seq_t *s = find_or_add(self, stream);
-    if (!s)
-        return -1;
-    if (s->seen && head <= s->last)
-        return 0; /* nothing new; a reset shows in the epoch, not here */
-    if (s->seen)
-        fprintf(out, "warning: gap in stream %s: expected %lld, heartbeat says head %lld\n", stream,
-                (long long)(s->last + 1), (long long)head);
-    s->last = head;
-    s->seen = true;
-    return 0;
+    const position_t *p = find_const(self, stream);
+    if (!p || !p->known)
+        return false;
+    *last = p->last;
+    return true;
 }
 
-void dwctl_gaps_epoch(dwctl_gaps_t *self, int64_t epoch, FILE *out)
+void dwctl_gaps_set(dwctl_gaps_t *self, const char *stream, int64_t last)
 {
-    if (self->epoch && epoch != self->epoch) {
-        fprintf(out, "warning: outbox epoch changed from %lld to %lld: every stream starts again\n",
-                (long long)self->epoch, (long long)epoch);
-        for (size_t i = 0; i < self->n; i++)
-            self->streams[i].seen = false;
+    position_t *p = find(self, stream);
+    if (p) {
+        p->last = last;
+        p->known = true;
     }
+}
+
+void dwctl_gaps_advance(dwctl_gaps_t *self, const char *stream, int64_t seq)
+{
+    position_t *p = find(self, stream);
+    if (p && (!p->known || seq > p->last)) {
+        p->last = seq;
+        p->known = true;
+    }
+}
+
+void dwctl_gaps_forget(dwctl_gaps_t *self, const char *stream)
+{
+    position_t *p = find(self, stream);
+    if (p)
+        p->known = false;
+}
+
+int64_t dwctl_gaps_epoch(const dwctl_gaps_t *self)
+{
+    return self->epoch;
+}
+
+bool dwctl_gaps_epoch_changed(dwctl_gaps_t *self, int64_t epoch)
+{
+    bool changed = self->epoch && epoch != self->epoch;
     self->epoch = epoch;
-}
-
-int dwctl_gaps_note(dwctl_gaps_t *self, const char *stream, int64_t seq, FILE *out)
-{
-    if (!whole(self, stream))
-        return 0;
-    stream_seq_t *s = find_or_add(self, stream);
-    if (!s)
-        return -1;
-    /* The first event seen only sets where we are: we joined mid-stream. */
-    if (s->seen && seq > s->last + 1)
-        fprintf(out, "warning: gap in stream %s: expected %lld, got %lld\n", stream, (long long)(s->last + 1),
-                (long long)seq);
-    else if (s->seen && seq <= s->last)
-        fprintf(out, "warning: stream %s went back: last %lld, got %lld (publisher reset?)\n", stream,
-                (long long)s->last, (long long)seq);
-    s->last = seq;
-    s->seen = true;
-    return 0;
+    return changed;
 }

@@ -4,10 +4,14 @@
  *                        with the schema, send them to dw-intake over a DEALER
  *                        with a window of unacked messages, wait for every
  *                        ack, and sum up what was stored, duplicate or refused
- *   dwctl watch          subscribe to dw-notify and print one line per event,
- *                        warning when a stream's sequence skips
+ *   dwctl watch          subscribe to dw-notify and print one line per event;
+ *                        catches up through replay (--from-start, --since)
+ *                        and repairs a gap in a stream the same way
  *   dwctl bench          send synthetic payments, print the rate and the ack
  *                        latency percentiles (and the pipeline's drain time)
+ *   dwctl import CSV     a county's CSV export through a mapping file, row by
+ *                        row, resumable, with a per-row error report
+ *   dwctl rejects        list, show and resubmit what dualwatch refused
  *   dwctl help [CMD]     usage
  *
  * main only picks the subcommand; each lives in its own file. SIGINT and
@@ -21,6 +25,8 @@
 #include "dw_zmq.h"
 #include "dwctl.h"
 #include "dwctl_bench.h"
+#include "dwctl_import.h"
+#include "dwctl_rejects.h"
 
 typedef int (*dwctl_cmd_fn)(const dwctl_ctx_t *ctx, int argc, char **argv);
 
@@ -28,9 +34,8 @@ static const struct {
     const char *name;
     dwctl_cmd_fn run;
 } commands[] = {
-    {"send", dwctl_send_main},
-    {"watch", dwctl_watch_main},
-    {"bench", dwctl_bench_main},
+    {"send", dwctl_send_main},     {"watch", dwctl_watch_main},     {"bench", dwctl_bench_main},
+    {"import", dwctl_import_main}, {"rejects", dwctl_rejects_main},
 };
 
 static int is_help(const char *arg)

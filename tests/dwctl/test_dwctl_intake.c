@@ -52,8 +52,19 @@ int main(int argc, char **argv)
     CHECK(mkdir(send_dir, 0755) == 0 && mkdir(watch_dir, 0755) == 0);
 
     /* Watch first: alerts are published once, to whoever is subscribed. */
-    char *watch_argv[] = {(char *)dwctl, "watch", "--endpoint",   h.pub_ep, "--topic", "alert.red.compliance.",
-                          "--count",     "2",     "--timeout-ms", "30000",  NULL};
+    char *watch_argv[] = {(char *)dwctl,
+                          "watch",
+                          "--endpoint",
+                          h.pub_ep,
+                          "--replay-endpoint",
+                          h.replay_ep,
+                          "--topic",
+                          "alert.red.compliance.",
+                          "--count",
+                          "2",
+                          "--timeout-ms",
+                          "30000",
+                          NULL};
     dwctl_child_t watch;
     CHECK(dwctl_child_start(&watch, watch_dir, watch_argv) == 0);
     dw_harness_sleep_ms(500);

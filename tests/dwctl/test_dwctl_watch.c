@@ -16,6 +16,10 @@
 #include "dw_test.h"
 #include "dwctl_child.h"
 
+/* This test's publisher has no replay side: a port nobody listens on, so a
+ * running system on this machine (7406) is never asked. */
+#define NO_REPLAY "tcp://127.0.0.1:9"
+
 typedef struct field {
     const char *name;
     const char *text; /* dw_obj_set_text: the schema decides the type */
@@ -159,7 +163,8 @@ static void run_events(const char *dwctl, const char *dir)
     void *ctx = zmq_ctx_new();
     void *pub = bind_xpub(ctx, endpoint, sizeof endpoint);
     CHECK(pub != NULL);
-    char *argv[] = {(char *)dwctl, "watch", "--endpoint", endpoint, "--count", "4", "--timeout-ms", "10000", NULL};
+    char *argv[] = {(char *)dwctl, "watch",        "--endpoint", endpoint, "--replay-endpoint", NO_REPLAY, "--count",
+                    "4",           "--timeout-ms", "10000",      NULL};
     dwctl_child_t child;
     CHECK(dwctl_child_start(&child, dir, argv) == 0);
     CHECK(await_subscription(pub, ""));
@@ -200,15 +205,19 @@ static void run_endings(const char *dwctl, const char *dir)
     CHECK(pub != NULL);
     dwctl_child_t child;
 
-    char *quiet[] = {(char *)dwctl, "watch", "--endpoint", endpoint, "--timeout-ms", "300", NULL};
+    char *quiet[] = {(char *)dwctl, "watch",        "--endpoint", endpoint, "--replay-endpoint",
+                     NO_REPLAY,     "--timeout-ms", "300",        NULL};
     CHECK(dwctl_child_start(&child, dir, quiet) == 0);
     CHECK_INT(dwctl_child_wait(&child, 10000), 0); /* silence without --count: done */
 
-    char *short_count[] = {(char *)dwctl, "watch", "--endpoint", endpoint, "--count", "1", "--timeout-ms", "300", NULL};
+    char *short_count[] = {(char *)dwctl,       "watch",   "--endpoint", endpoint,
+                           "--replay-endpoint", NO_REPLAY, "--count",    "1",
+                           "--timeout-ms",      "300",     NULL};
     CHECK(dwctl_child_start(&child, dir, short_count) == 0);
     CHECK_INT(dwctl_child_wait(&child, 10000), 2); /* --count not reached */
 
-    char *forever[] = {(char *)dwctl, "watch", "--endpoint", endpoint, "--topic", "task.", NULL};
+    char *forever[] = {(char *)dwctl, "watch",   "--endpoint", endpoint, "--replay-endpoint",
+                       NO_REPLAY,     "--topic", "task.",      NULL};
     CHECK(dwctl_child_start(&child, dir, forever) == 0);
     CHECK(await_subscription(pub, "task."));
     if (child.pid > 1)
