@@ -105,6 +105,16 @@ static const cfg_key_t cfg_keys[] = {
 
     KEY_TEXT("clock.as_of", CT_DATE, clock.as_of, "", true,
              "business date to run as (YYYY-MM-DD); empty = today in Asia/Shanghai"),
+
+    KEY_TEXT("validate.rules_file", CT_STRING, validate.rules_file, "", false,
+             "dw-validate's rule catalogue: empty = the copy of deploy/validation_rules.yaml built into dw-validate; "
+             "else a file, absolute or relative to the directory of this configuration file"),
+    KEY_TEXT("validate.require_projection_when_uncertain", CT_BOOL, validate.require_projection_when_uncertain, "true",
+             false,
+             "a monitoring form's indicator whose likelihood is not certain (确定能) needs its projection and at least "
+             "one cause (rules V-MON-001, V-MON-002)"),
+    KEY_TEXT("validate.require_explanation_with_cause", CT_BOOL, validate.require_explanation_with_cause, "true", false,
+             "a monitoring form's indicator with a cause chosen needs an explanation (rule V-MON-003)"),
 };
 #define N_KEYS (sizeof cfg_keys / sizeof cfg_keys[0])
 

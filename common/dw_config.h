@@ -84,6 +84,15 @@ typedef struct dw_config {
         char as_of[16]; /* clock.as_of: "" = today in Asia/Shanghai, or YYYY-MM-DD */
     } clock;
 
+    struct {
+        /* validate.rules_file: the rule catalogue; "" = the copy of deploy/validation_rules.yaml built into
+           dw-validate, else a path, absolute or relative to the directory of this configuration file */
+        char rules_file[DW_CFG_STR];
+        /* province-specific rules of the monitoring form (绩效运行监控表), see proto/VALIDATION.md */
+        bool require_projection_when_uncertain; /* validate.require_projection_when_uncertain: V-MON-001, V-MON-002 */
+        bool require_explanation_with_cause;    /* validate.require_explanation_with_cause: V-MON-003 */
+    } validate;
+
     dw_cfg_section_t sections[DW_CFG_MAX_SECTIONS]; /* sections: list of maps */
     size_t n_sections;
 } dw_config_t;

@@ -121,7 +121,9 @@ dw_stage_t *dw_stage_new(void *zmq_ctx, dw_pg_t *pg, const dw_stage_opts_t *opts
     for (size_t i = 0; i < opts->n_upstreams; i++) {
         upstream_t *u = &self->up[self->n_up++];
         snprintf(u->name, sizeof u->name, "%s", opts->upstreams[i].name);
-        dw_zmq_opts_t o = {.linger_ms = 0, .rcvhwm = 100000, .subscribe = ""};
+        /* A short queue: when the stage falls behind it reads the table and
+         * throws queued live events away, so holding many is only memory. */
+        dw_zmq_opts_t o = {.linger_ms = 0, .rcvhwm = 10000, .subscribe = ""};
         u->sub = dw_zmq_socket(zmq_ctx, ZMQ_SUB, opts->upstreams[i].endpoint, false, &o);
         if (!u->sub)
             goto fail;

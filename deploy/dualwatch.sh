@@ -779,6 +779,55 @@ ctest_verdict() {
     fi
 }
 
+# The fuzz build: clang with libFuzzer's runtime (libclang-rt-14-dev on bookworm).
+DW_FUZZ_PACKAGES=(clang libclang-rt-14-dev)
+
+# fuzz_test: a third build, with clang and DW_FUZZ=ON, in which only
+# fuzz.msg_60s runs (60 seconds of libFuzzer on the message decoders). When
+# clang or its runtime cannot be installed, FUZZ_SKIPPED says why and the
+# status is 0; otherwise the status is ctest's.
+FUZZ_SKIPPED=""
+fuzz_test() {
+    local dir="${DW_BUILD_DIR}-fuzz" p st missing=() sudo=() rc=0
+    for p in "${DW_FUZZ_PACKAGES[@]}"; do
+        # shellcheck disable=SC2016 # a dpkg-query format, not a shell expansion
+        st="$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)"
+        [[ ${st:1:1} == i ]] || missing+=("$p")
+    done
+    if ((${#missing[@]} > 0)); then
+        if ((!IS_ROOT)); then
+            command -v sudo >/dev/null || {
+                FUZZ_SKIPPED="${missing[*]} not installed, and no sudo to install them"
+                return 0
+            }
+            sudo=(sudo)
+        fi
+        say "installing for the fuzz build: ${missing[*]}"
+        if ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update >/dev/null ||
+            ! "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+                "${missing[@]}"; then
+            FUZZ_SKIPPED="${missing[*]} could not be installed (the apt error is above)"
+            return 0
+        fi
+    fi
+    command -v clang >/dev/null || {
+        FUZZ_SKIPPED="clang is not on PATH"
+        return 0
+    }
+    say "configuring $dir (clang, DW_FUZZ=ON)"
+    if ! CC=clang cmake -S "$DW_ROOT" -B "$dir" -DDW_FUZZ=ON >/dev/null ||
+        ! cmake --build "$dir" -j"$(nproc)" --target fuzz_msg_libfuzzer; then
+        warn "the fuzz build in $dir failed (the error is above)"
+        return 1
+    fi
+    say "testing $dir: 60 s of libFuzzer on the message decoders"
+    setsid ctest --test-dir "$dir" --output-on-failure -R '^fuzz\.msg_60s$' --no-tests=error </dev/null &
+    CTEST_PID=$!
+    wait "$CTEST_PID" || rc=$?
+    CTEST_PID=""
+    return "$rc"
+}
+
 cmd_test() {
     cmd_deps --test
     cmd_build
@@ -791,11 +840,18 @@ cmd_test() {
     say "testing $asan_dir (AddressSanitizer + UndefinedBehaviorSanitizer)"
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         run_ctest "$asan_dir" || rc_asan=$?
+    local rc_fuzz=0 t2=$SECONDS
+    fuzz_test || rc_fuzz=$?
     trap - INT TERM
     printf '\nsummary\n'
     printf '  %-40s %s (%ss)\n' "$DW_BUILD_DIR" "$(ctest_verdict "$rc")" "$((t1 - t0))"
-    printf '  %-40s %s (%ss)\n' "$asan_dir" "$(ctest_verdict "$rc_asan")" "$((SECONDS - t1))"
-    ((rc == 0 && rc_asan == 0)) || die "tests failed" \
+    printf '  %-40s %s (%ss)\n' "$asan_dir" "$(ctest_verdict "$rc_asan")" "$((t2 - t1))"
+    if [[ -n $FUZZ_SKIPPED ]]; then
+        printf '  %-40s skipped: %s\n' "${DW_BUILD_DIR}-fuzz" "$FUZZ_SKIPPED"
+    else
+        printf '  %-40s %s (%ss)\n' "${DW_BUILD_DIR}-fuzz" "$(ctest_verdict "$rc_fuzz")" "$((SECONDS - t2))"
+    fi
+    ((rc == 0 && rc_asan == 0 && rc_fuzz == 0)) || die "tests failed" \
         "the failures are above; rerun one with: ctest --test-dir DIR -R NAME --output-on-failure"
     say "all tests passed"
 }

@@ -275,6 +275,21 @@ out:
     return rc;
 }
 
+/* Closes an open 超预算开支 alert: published at green with the figures that cleared it. */
+static int clear_over_budget(dw_stage_t *stage, alert_t *a, int64_t budget, int64_t paid, const dw_obj_t *fact,
+                             const char *as_of)
+{
+    char previous[16];
+    snprintf(previous, sizeof previous, "%s", a->level);
+    a->expected_fen = budget;
+    a->actual_fen = paid;
+    snprintf(a->level, sizeof a->level, "green");
+    snprintf(a->message, sizeof a->message, "超预算开支已消除：项目 %s 累计支付已在变动后预算以内", a->project_code);
+    a->cleared = true;
+    dw_log_info(a->project_code, "alert %" PRId64 " cleared", a->alert_id);
+    return emit_alert(stage, a, "cleared", previous, fact, NULL, as_of);
+}
+
 static int analyze_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_event_t *ev, size_t n)
 {
     dw_analyze_t *self = ctx;
@@ -325,19 +340,17 @@ static int analyze_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_eve
                 dw_log_warn(project, "alert %" PRId64 " raised: %s", a->alert_id, a->message);
                 rc = emit_alert(stage, a, "raised", NULL, b, rule, as_of);
             }
+            /* A reversal (a negative amount) that brings the paid total back
+             * within the budget clears 超预算开支. */
+            alert_t *open = has_flag(b, "over_budget") ? NULL : find_alert(alerts, n_alerts, project, "over_budget");
+            if (rc == 0 && open && int_of(b, "paid_fen") <= int_of(b, "budget_fen"))
+                rc = clear_over_budget(stage, open, int_of(b, "budget_fen"), int_of(b, "paid_fen"), b, as_of);
         } else if (strcmp(type, "fact.budget") == 0) {
             /* A budget that now covers what was paid clears 超预算开支. */
             alert_t *a = find_alert(alerts, n_alerts, project, "over_budget");
             int64_t budget = int_of(b, "budget_fen");
             if (a && budget >= a->actual_fen) {
-                char previous[16];
-                snprintf(previous, sizeof previous, "%s", a->level);
-                a->expected_fen = budget;
-                snprintf(a->level, sizeof a->level, "green");
-                snprintf(a->message, sizeof a->message, "超预算开支已消除：项目 %s 变动后预算已覆盖累计支付", project);
-                a->cleared = true;
-                dw_log_info(project, "alert %" PRId64 " cleared", a->alert_id);
-                rc = emit_alert(stage, a, "cleared", previous, b, NULL, as_of);
+                rc = clear_over_budget(stage, a, budget, a->actual_fen, b, as_of);
             }
         }
     }

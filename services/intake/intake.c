@@ -13,12 +13,25 @@
 #include "dw_msg.h"
 #include "dw_scan.h"
 #include "dw_zmq.h"
+#include "intake_peers.h"
 
 #define PEER_MAX 256
 /* Of a message refused for its size, rejects keeps this much (and the size). */
 #define REJECT_KEEP_BYTES 65536
 /* A batch is committed once its messages hold this many bytes, whatever its count. */
 #define BATCH_BYTES_MAX (16 * 1024 * 1024)
+/* Undelivered acks and busy answers: one log line per producer per this many ms. */
+#define PEER_REPORT_MS 1000
+/* Producers named in one such report; any more are summed up in one line. */
+#define PEER_REPORT_MAX 256
+/* The live events to dw-validate are a fast path: when it falls behind, it
+ * reads the inbox and ignores live events until it has caught up, so a deep
+ * queue only costs memory. At most this many wait in the PUB's queue, and a
+ * message larger than EVENT_INLINE_MAX is not sent live at all (the gap makes
+ * dw-validate read it from the inbox): the queue holds at most
+ * EVENTS_HWM * EVENT_INLINE_MAX bytes (31 MiB), ~1 MiB of payments. */
+#define EVENTS_HWM       2000
+#define EVENT_INLINE_MAX (16 * 1024)
 
 /* One received message waiting for its batch to commit. */
 typedef struct pending {
@@ -49,6 +62,8 @@ struct dw_intake {
     int64_t next_seq;
     int64_t batch_deadline;
     dw_buf_t scratch;
+    dw_intake_peers_t *peers; /* in-flight credit, and what could not be answered */
+    size_t n_busy;            /* answered busy since the last flush */
 };
 
 static int load_next_seq(dw_intake_t *self)
@@ -65,18 +80,23 @@ dw_intake_t *dw_intake_new(void *zmq_ctx, dw_pg_t *pg, const dw_config_t *cfg)
     self->pg = pg;
     self->cap = (size_t)cfg->intake.batch_max;
     self->pend = calloc(self->cap, sizeof *self->pend);
-    if (!self->pend)
+    self->peers = dw_intake_peers_new(cfg->intake.inflight_max, PEER_REPORT_MS, PEER_REPORT_MAX);
+    if (!self->pend || !self->peers)
         goto fail;
     /* The producer-facing socket: MAXMSGSIZE well above the contract limit so
      * every breach below it is answered; ROUTER_MANDATORY so an ack for a gone
-     * producer fails visibly instead of vanishing. */
+     * producer fails visibly instead of vanishing. A producer's queue of acks
+     * holds its credit's acks twice over plus the busy answers that a burst
+     * beyond the credit may get in one read of the socket (at most 2 *
+     * batch_max): a producer that reads its acks loses none, while one that
+     * does not costs at most this many small acks (~300 KiB by default). */
     dw_zmq_opts_t ro = {.linger_ms = 1000,
                         .maxmsgsize = cfg->intake.socket_maxmsgsize,
-                        .sndhwm = cfg->intake.inflight_max * 2,
+                        .sndhwm = cfg->intake.inflight_max * 2 + cfg->intake.batch_max * 2,
                         .rcvhwm = cfg->intake.inflight_max * 2,
                         .router_mandatory = true};
     self->router = dw_zmq_socket(zmq_ctx, ZMQ_ROUTER, cfg->intake.endpoint, true, &ro);
-    dw_zmq_opts_t po = {.linger_ms = 1000, .sndhwm = 100000};
+    dw_zmq_opts_t po = {.linger_ms = 1000, .sndhwm = EVENTS_HWM};
     self->events = dw_zmq_socket(zmq_ctx, ZMQ_PUB, cfg->pipeline.intake_events, true, &po);
     if (!self->router || !self->events || load_next_seq(self) != 0)
         goto fail;
@@ -94,6 +114,7 @@ void dw_intake_destroy(dw_intake_t **self_p)
     dw_zmq_close(&self->router);
     dw_zmq_close(&self->events);
     free(self->pend);
+    dw_intake_peers_destroy(&self->peers);
     dw_buf_free(&self->arena);
     dw_buf_free(&self->scratch);
     free(self);
@@ -164,15 +185,55 @@ static int send_ack(dw_intake_t *self, const pending_t *p)
     const void *parts[3] = {p->peer, "", self->scratch.data};
     size_t sizes[3] = {p->peer_len, 0, self->scratch.len};
     if (dw_zmq_send_parts(self->router, parts, sizes, 3, ZMQ_DONTWAIT) != 0) {
-        /* EHOSTUNREACH: the producer is gone; EAGAIN: it does not read its
-         * acks. Either way the message is stored; a resend is acked as dup. */
-        dw_log_warn(p->id, "ack not delivered: %s", zmq_strerror(errno));
+        /* EAGAIN: the producer does not read its acks and its queue is at the
+         * high-water mark; EHOSTUNREACH: it is gone. Never wait for it (its
+         * queue is what bounds our memory): the ack is dropped, the message
+         * is stored all the same, and a resend is answered dup. Counted and
+         * reported once a second, since a producer that stopped reading
+         * would otherwise write a log line per message. */
+        dw_peer_event_t ev = errno == EAGAIN ? DW_PEER_ACK_DROPPED : DW_PEER_ACK_NO_ROUTE;
+        if (errno != EAGAIN && errno != EHOSTUNREACH)
+            dw_log_warn(p->id, "ack not delivered: %s", zmq_strerror(errno));
+        dw_intake_peers_note(self->peers, p->peer, p->peer_len, ev, p->id, dw_mono_ms());
         return -1;
     }
     return 0;
 }
 
-/* Receives one message from the ROUTER into the batch. */
+/* The frame that holds the message, for its id when the frames are not
+ * right: the one after the delimiter, else the first non-empty one. */
+static size_t message_frame(dw_frames_t *f)
+{
+    if (f->n >= 3 && dw_frame_size(f, 1) == 0)
+        return 2;
+    for (size_t i = 1; i < f->n; i++)
+        if (dw_frame_size(f, i) > 0)
+            return i;
+    return 0;
+}
+
+/* A message over its producer's credit (or one that could not be counted) is
+ * answered at once and forgotten: neither stored nor kept in rejects, since
+ * it is flow control, not bad input; the producer sends the same bytes again
+ * once acks have come back. */
+static void answer_now(dw_intake_t *self, dw_frames_t *f, pending_t *p, dw_credit_t credit)
+{
+    size_t i = message_frame(f);
+    if (i > 0)
+        peek_envelope(dw_frame_data(f, i), dw_frame_size(f, i), p);
+    if (credit == DW_CREDIT_EXHAUSTED) {
+        dw_error_set(&p->err, DW_E_BUSY, "", "more than %d messages in flight; wait for acks",
+                     self->cfg->intake.inflight_max);
+        self->n_busy++;
+        dw_intake_peers_note(self->peers, p->peer, p->peer_len, DW_PEER_BUSY, p->id, dw_mono_ms());
+    } else {
+        dw_error_set(&p->err, DW_E_INTERNAL, "", "could not count the producer's messages in flight; send again");
+        dw_log_error(p->id[0] ? p->id : NULL, "could not count a producer's messages in flight: out of memory");
+    }
+    (void)send_ack(self, p);
+}
+
+/* Receives one message from the ROUTER into the batch (or answers it busy). */
 static int receive_one(dw_intake_t *self)
 {
     dw_frames_t f;
@@ -187,12 +248,24 @@ static int receive_one(dw_intake_t *self)
     }
     memcpy(p->peer, dw_frame_data(&f, 0), peer_len);
     p->peer_len = peer_len;
+    /* The credit is checked before anything else: a message beyond it costs
+     * no decoding, no batch slot and no row. */
+    dw_credit_t credit = dw_intake_peers_take(self->peers, p->peer, p->peer_len);
+    if (credit != DW_CREDIT_TAKEN) {
+        answer_now(self, &f, p, credit);
+        dw_frames_close(&f);
+        return 0;
+    }
     /* REQ and DEALER-with-delimiter both arrive as [peer][empty][message]. */
     if (f.too_many || f.n != 3 || dw_frame_size(&f, 1) != 0) {
         dw_error_set(&p->err, DW_E_BAD_FRAME, "", "expected frames [empty delimiter][message], got %zu frame(s)%s",
                      f.n > 0 ? f.n - 1 : 0, f.too_many ? " and more" : "");
         p->raw_off = self->arena.len;
         p->raw_len = 0;
+        /* The id, if the message frame shows it, so a DEALER can match the answer. */
+        size_t i = message_frame(&f);
+        if (i > 0)
+            peek_envelope(dw_frame_data(&f, i), dw_frame_size(&f, i), p);
     } else {
         const void *data = dw_frame_data(&f, 2);
         size_t size = dw_frame_size(&f, 2);
@@ -390,7 +463,7 @@ static void publish_stored(dw_intake_t *self)
     unsigned char seq[8];
     for (size_t i = 0; i < self->n_pend; i++) {
         pending_t *p = &self->pend[i];
-        if (!p->store)
+        if (!p->store || p->raw_len > EVENT_INLINE_MAX)
             continue;
         dw_put_be64(seq, p->seq);
         snprintf(key, sizeof key, "%s/%s", p->src, p->id);
@@ -455,8 +528,11 @@ static void flush(dw_intake_t *self)
                 dw_error_set(&p->err, DW_E_INTERNAL, "", "could not store the batch; send again");
             p->store = false;
         }
-        if (dw_pg_broken(self->pg) && dw_pg_reconnect(self->pg) == 0 && load_next_seq(self) != 0)
-            dw_log_error(NULL, "could not read the inbox sequence after reconnecting");
+        /* Read the sequence back after any failure, not only a lost
+         * connection: a COMMIT whose answer was lost, or a row another
+         * (killed) intake committed late, would otherwise fail every batch. */
+        if ((!dw_pg_broken(self->pg) || dw_pg_reconnect(self->pg) == 0) && load_next_seq(self) != 0)
+            dw_log_error(NULL, "could not read the inbox sequence back");
     } else {
         publish_stored(self);
     }
@@ -470,9 +546,12 @@ static void flush(dw_intake_t *self)
                         dw_code_name(p->err.code), p->err.message, p->err.field[0] ? " field " : "", p->err.field);
         (void)send_ack(self, p);
     }
-    dw_log_debug(NULL, "batch of %zu: stored %zu, duplicate %zu, refused %zu in %" PRId64 " ms", self->n_pend, stored,
-                 dups, refused, dw_mono_ms() - started);
+    dw_log_debug(
+        NULL, "batch of %zu from %zu producer(s): stored %zu, duplicate %zu, refused %zu, busy %zu in %" PRId64 " ms",
+        self->n_pend, dw_intake_peers_count(self->peers), stored, dups, refused, self->n_busy, dw_mono_ms() - started);
     self->n_pend = 0;
+    self->n_busy = 0;
+    dw_intake_peers_release_all(self->peers);
     dw_buf_reset(&self->arena);
 }
 
@@ -486,6 +565,9 @@ int dw_intake_run(dw_intake_t *self, int signal_fd)
             int64_t left = self->batch_deadline - dw_mono_ms();
             timeout = left > 0 ? (long)left : 0;
         }
+        int64_t report_in = dw_intake_peers_report(self->peers, dw_mono_ms());
+        if (report_in >= 0 && (timeout < 0 || report_in < timeout))
+            timeout = (long)report_in;
         if (zmq_poll(items, 2, timeout) < 0) {
             if (errno == EINTR)
                 continue;
@@ -496,12 +578,24 @@ int dw_intake_run(dw_intake_t *self, int signal_fd)
         if (items[1].revents & ZMQ_POLLIN) {
             dw_log_info(NULL, "signal %d: storing what is in hand, then stopping", dw_signal_read(signal_fd));
             flush(self);
+            dw_intake_peers_report_now(self->peers, dw_mono_ms());
+            dw_log_info(NULL,
+                        "since the start: busy answers %" PRIu64 ", acks dropped %" PRIu64
+                        ", acks undeliverable %" PRIu64,
+                        dw_intake_peers_total(self->peers, DW_PEER_BUSY),
+                        dw_intake_peers_total(self->peers, DW_PEER_ACK_DROPPED),
+                        dw_intake_peers_total(self->peers, DW_PEER_ACK_NO_ROUTE));
             return 0;
         }
         if (items[0].revents & ZMQ_POLLIN) {
             /* Drain what is waiting, up to a full batch; what stays queued is
-             * the producers' backlog, bounded by the socket's high-water mark. */
-            while (self->n_pend < self->cap && self->arena.len < BATCH_BYTES_MAX && receive_one(self) == 0) {
+             * the producers' backlog, bounded by the socket's high-water mark.
+             * Messages answered busy take no batch slot, so the reads are
+             * bounded too: a producer far over its credit must not keep the
+             * batch it is in from being committed. */
+            size_t reads = 0, reads_max = 2 * self->cap;
+            while (self->n_pend < self->cap && self->arena.len < BATCH_BYTES_MAX && reads++ < reads_max &&
+                   receive_one(self) == 0) {
             }
         }
         if (self->n_pend >= self->cap || self->arena.len >= BATCH_BYTES_MAX ||

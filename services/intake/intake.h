@@ -6,7 +6,20 @@
  * intake.batch_wait_ms, whichever first) is one transaction: repeated src+id
  * are found (same bytes: dup; other bytes: conflict), new messages get the
  * next inbox sequence numbers, rows go in by COPY, and only after the commit
- * do the acks leave and the events go to dw-validate. */
+ * do the acks leave and the events go to dw-validate.
+ *
+ * Many producers (intake_peers.h): each ZeroMQ connection has a credit of
+ * intake.inflight_max messages received and not yet acked; one more is
+ * answered busy at once, neither stored nor kept in rejects (flow control, not
+ * bad input). Since every ack of a batch leaves at its commit, the credit
+ * binds when a batch may hold more than it (batch_max > inflight_max);
+ * otherwise the ROUTER's high-water marks hold a fast producer back first.
+ * Acks go out with ZMQ_DONTWAIT: one the socket refuses (a producer that does
+ * not read them, at its high-water mark, or one that is gone) is dropped and
+ * counted, the message stays stored and a resend is answered dup; the counts
+ * are logged once a second per producer. So what a producer can make
+ * dw-intake hold is bounded by the socket's queues and one batch, whatever it
+ * sends, and the live events to dw-validate by EVENTS_HWM (intake.c). */
 #ifndef DW_INTAKE_H
 #define DW_INTAKE_H
 

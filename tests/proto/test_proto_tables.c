@@ -46,14 +46,14 @@ static void test_frame(void)
 
 static void test_types(void)
 {
-    CHECK_INT(dw_schema_n_types, 21);
+    CHECK_INT(dw_schema_n_types, 22);
     size_t n[4] = {0, 0, 0, 0};
     for (size_t i = 0; i < dw_schema_n_types; i++)
         n[dw_schema_types[i].direction]++;
     CHECK_INT(n[DW_DIR_IN], 10);
     CHECK_INT(n[DW_DIR_OUT], 6);
     CHECK_INT(n[DW_DIR_REPLY], 3);
-    CHECK_INT(n[DW_DIR_INTERNAL], 2);
+    CHECK_INT(n[DW_DIR_INTERNAL], 3); /* fact.payment, fact.budget, fact.reconciliation */
     CHECK(dw_schema_type("treasury.payment")->direction == DW_DIR_IN);
     CHECK(dw_schema_type("alert.event")->direction == DW_DIR_OUT);
     CHECK(dw_schema_type("ack")->direction == DW_DIR_REPLY);

@@ -1,0 +1,362 @@
+/* test_validate_fixture — what the integration.validate_* tests share: the
+ * inbound messages of a small bureau, built field by field, sending them one
+ * by one, and reading back rejects, facts and reject notices. Header-only
+ * (static functions), so each test stays one executable. */
+#ifndef TEST_VALIDATE_FIXTURE_H
+#define TEST_VALIDATE_FIXTURE_H
+
+#include <libpq-fe.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zmq.h>
+
+#include "dw_harness.h"
+#include "dw_producer.h"
+#include "dw_test.h"
+
+#define FY 2026
+
+static void *vf_dealer;
+static int64_t vf_last_seq; /* inbox seq of the last message stored */
+
+/* Sends m (destroyed) and expects dw-intake to store it. */
+static inline void vf_send_at(int line, dw_msg_t *m)
+{
+    char id[96];
+    snprintf(id, sizeof id, "%s", dw_msg_id(m));
+    dw_test_ack_t a;
+    int rc = dw_test_send(vf_dealer, m, &a);
+    dw_test_checks++;
+    if (rc != 0 || !a.ok) {
+        dw_test_failures++;
+        fprintf(stderr, "%s:%d: %s not stored by dw-intake (%s %s)\n", __FILE__, line, id, a.code, a.field);
+        return;
+    }
+    if (!a.dup)
+        vf_last_seq = a.seq;
+}
+#define SEND(m) vf_send_at(__LINE__, (m))
+
+/* Waits until dw-validate has read everything sent, then until dw-analyze has
+ * read everything dw-validate wrote. */
+static inline void vf_settle(dw_harness_t *h)
+{
+    CHECK_INT(dw_harness_wait_int(h, "SELECT seq FROM stage_cursors WHERE stage = 'validate' AND upstream = 'intake'",
+                                  vf_last_seq, 30000),
+              vf_last_seq);
+    int64_t written = dw_harness_int(h, "SELECT coalesce(max(seq), 0) FROM stage_events WHERE stage = 'validate'");
+    CHECK_INT(dw_harness_wait_int(h, "SELECT seq FROM stage_cursors WHERE stage = 'analyze' AND upstream = 'validate'",
+                                  written, 30000),
+              written);
+}
+
+static inline dw_msg_t *vf_allocation(const char *id, const char *line, const char *dept, const char *unit,
+                                      const char *project, const char *economic, const char *section, int64_t fen)
+{
+    dw_msg_t *m = dw_msg_new("budget.allocation", id, "budget", DW_TEST_TS);
+    dw_obj_t *b = dw_msg_body(m);
+    dw_obj_set_str(b, "line_id", line);
+    dw_obj_set_int(b, "fiscal_year", FY);
+    dw_obj_set_str(b, "dept_code", dept);
+    dw_obj_set_str(b, "unit_code", unit);
+    dw_obj_set_str(b, "project_code", project);
+    dw_obj_set_str(b, "project_name", "义务教育薄弱环节改善项目");
+    dw_obj_set_str(b, "kind", "project");
+    dw_obj_set_str(b, "fund_type", "general");
+    dw_obj_set_str(b, "source", "annual");
+    dw_obj_set_str(b, "function_code", "2050202");
+    dw_obj_set_str(b, "economic_code", economic);
+    if (section)
+        dw_obj_set_str(b, "section_code", section);
+    dw_obj_set_int(b, "initial_fen", fen);
+    dw_obj_set_int(b, "adjusted_fen", 0);
+    dw_obj_set_int(b, "transferred_fen", 0);
+    dw_obj_set_int(b, "current_fen", fen);
+    return m;
+}
+
+static inline dw_msg_t *vf_payment(const char *id, const char *voucher, const char *date, const char *dept,
+                                   const char *unit, const char *project, const char *line, const char *economic,
+                                   int64_t fen)
+{
+    dw_msg_t *m = dw_msg_new("treasury.payment", id, "treasury", DW_TEST_TS);
+    dw_obj_t *b = dw_msg_body(m);
+    dw_obj_set_str(b, "voucher_no", voucher);
+    dw_obj_set_int(b, "fiscal_year", FY);
+    dw_obj_set_str(b, "payment_date", date);
+    dw_obj_set_str(b, "dept_code", dept);
+    dw_obj_set_str(b, "unit_code", unit);
+    dw_obj_set_str(b, "project_code", project);
+    if (line)
+        dw_obj_set_str(b, "line_id", line);
+    dw_obj_set_str(b, "function_code", "2050202");
+    dw_obj_set_str(b, "economic_code", economic);
+    dw_obj_set_int(b, "amount_fen", fen);
+    dw_obj_set_str(b, "method", "direct");
+    dw_obj_set_str(b, "payee", "会昌县第一建筑工程公司");
+    return m;
+}
+
+static inline dw_msg_t *vf_reversal(const char *id, const char *voucher, const char *original, const char *date,
+                                    int64_t fen)
+{
+    dw_msg_t *m = dw_msg_new("treasury.reversal", id, "treasury", DW_TEST_TS);
+    dw_obj_t *b = dw_msg_body(m);
+    dw_obj_set_str(b, "voucher_no", voucher);
+    dw_obj_set_str(b, "original_voucher_no", original);
+    dw_obj_set_int(b, "fiscal_year", FY);
+    dw_obj_set_str(b, "reversal_date", date);
+    dw_obj_set_int(b, "amount_fen", fen);
+    dw_obj_set_str(b, "reason", "收款账户信息有误，资金退回");
+    return m;
+}
+
+static inline dw_msg_t *vf_adjustment(const char *id, const char *line, const char *doc, const char *kind, int64_t fen,
+                                      const char *date)
+{
+    dw_msg_t *m = dw_msg_new("budget.adjustment", id, "budget", DW_TEST_TS);
+    dw_obj_t *b = dw_msg_body(m);
+    dw_obj_set_str(b, "line_id", line);
+    dw_obj_set_int(b, "fiscal_year", FY);
+    dw_obj_set_str(b, "doc_no", doc);
+    dw_obj_set_str(b, "kind", kind);
+    dw_obj_set_int(b, "amount_fen", fen);
+    dw_obj_set_str(b, "reason", "项目实施进度滞后，按监控结果调减预算");
+    dw_obj_set_str(b, "effective_date", date);
+    return m;
+}
+
+static inline dw_msg_t *vf_declaration(const char *id, const char *project, const char *dept, int64_t version,
+                                       const char *goal)
+{
+    dw_msg_t *m = dw_msg_new("target.declaration", id, "portal", DW_TEST_TS);
+    dw_obj_t *b = dw_msg_body(m);
+    dw_obj_set_int(b, "fiscal_year", FY);
+    dw_obj_set_str(b, "dept_code", dept);
+    dw_obj_set_str(b, "project_code", project);
+    dw_obj_set_int(b, "version", version);
+    dw_obj_set_str(b, "goal", goal);
+    return m;
+}
+
+/* An indicator of a declaration; target NULL leaves it out (target_text is set for qualitative ones). */
+static inline void vf_target(dw_msg_t *m, const char *code, const char *level1, const char *level2, const char *name,
+                             const char *op, const char *target, const char *weight)
+{
+    dw_obj_t *it = dw_obj_push_map(dw_msg_body(m), "indicators");
+    dw_obj_set_str(it, "code", code);
+    dw_obj_set_str(it, "level1", level1);
+    dw_obj_set_str(it, "level2", level2);
+    dw_obj_set_str(it, "name", name);
+    dw_obj_set_str(it, "operator", op);
+    if (strcmp(op, "qualitative") == 0)
+        dw_obj_set_str(it, "target_text", target);
+    else if (target)
+        dw_obj_set_str(it, "target", target);
+    dw_obj_set_str(it, "weight", weight);
+}
+
+static inline dw_msg_t *vf_form(const char *id, const char *project, const char *dept, int64_t period,
+                                const char *submitted)
+{
+    dw_msg_t *m = dw_msg_new("monitor.report", id, "portal", DW_TEST_TS);
+    dw_obj_t *b = dw_msg_body(m);
+    dw_obj_set_int(b, "fiscal_year", FY);
+    dw_obj_set_str(b, "dept_code", dept);
+    dw_obj_set_str(b, "project_code", project);
+    dw_obj_set_int(b, "period_month", period);
+    dw_obj_set_int(b, "executed_fen", 55000000);
+    dw_obj_set_int(b, "projected_fen", 110000000);
+    dw_obj_set_str(b, "submitted_date", submitted);
+    dw_obj_set_array(b, "indicators");
+    return m;
+}
+
+/* A row of a monitoring form; NULL leaves a field out. */
+static inline dw_obj_t *vf_row(dw_msg_t *m, const char *code, const char *value, const char *projected,
+                               const char *likelihood, const char *cause, const char *explanation, const char *measures)
+{
+    dw_obj_t *it = dw_obj_push_map(dw_msg_body(m), "indicators");
+    dw_obj_set_str(it, "code", code);
+    dw_obj_set_str(it, "value", value);
+    if (projected)
+        dw_obj_set_str(it, "projected", projected);
+    dw_obj_set_str(it, "likelihood", likelihood);
+    if (cause)
+        dw_obj_push_str(it, "causes", cause);
+    if (explanation)
+        dw_obj_set_str(it, "explanation", explanation);
+    if (measures)
+        dw_obj_set_str(it, "measures", measures);
+    return it;
+}
+
+static inline dw_msg_t *vf_selfeval(const char *id, const char *project, const char *dept, const char *score)
+{
+    dw_msg_t *m = dw_msg_new("selfeval.report", id, "portal", DW_TEST_TS);
+    dw_obj_t *b = dw_msg_body(m);
+    dw_obj_set_int(b, "fiscal_year", FY);
+    dw_obj_set_str(b, "dept_code", dept);
+    dw_obj_set_str(b, "project_code", project);
+    dw_obj_set_array(b, "indicators");
+    dw_obj_set_str(b, "narrative", "项目总体完成年度目标，资金执行率96.9%。");
+    dw_obj_set_str(b, "self_score", score);
+    return m;
+}
+
+static inline void vf_actual(dw_msg_t *m, const char *code, const char *actual)
+{
+    dw_obj_t *it = dw_obj_push_map(dw_msg_body(m), "indicators");
+    dw_obj_set_str(it, "code", code);
+    dw_obj_set_str(it, "actual", actual);
+}
+
+static inline dw_msg_t *vf_workflow(const char *id, const char *doc_id, const char *section)
+{
+    dw_msg_t *m = dw_msg_new("workflow.action", id, "dwctl", DW_TEST_TS);
+    dw_obj_t *b = dw_msg_body(m);
+    dw_obj_set_str(b, "doc_kind", "monitor_report");
+    dw_obj_set_str(b, "doc_id", doc_id);
+    dw_obj_set_str(b, "action", "approve");
+    dw_obj_set_str(b, "actor", "张明");
+    dw_obj_set_str(b, "section_code", section);
+    dw_obj_set_str(b, "opinion", "同意，请加快项目实施进度");
+    return m;
+}
+
+/* One text value of a parameterised query ("" when NULL or no row). */
+static inline void vf_text(dw_harness_t *h, const char *sql, const char *param, char *out, size_t n)
+{
+    const char *p[1] = {param};
+    PGresult *res = PQexecParams(h->db, sql, param ? 1 : 0, NULL, p, NULL, NULL, 0);
+    out[0] = '\0';
+    if (PQresultStatus(res) != PGRES_TUPLES_OK)
+        fprintf(stderr, "%s: %s", sql, PQerrorMessage(h->db));
+    else if (PQntuples(res) >= 1 && !PQgetisnull(res, 0, 0))
+        snprintf(out, n, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+}
+
+/* The refusal of message id: rule|code|field|value|expected, one row expected. */
+static inline void vf_expect_reject_at(int line, dw_harness_t *h, const char *id, const char *want)
+{
+    char got[1024];
+    vf_text(h,
+            "SELECT rule_id || '|' || code || '|' || coalesce(field, '') || '|' || coalesce(value, '') || '|' || "
+            "coalesce(expected, '') || CASE WHEN count(*) OVER () > 1 THEN ' (twice)' ELSE '' END "
+            "FROM rejects WHERE stage = 'validate' AND id = $1",
+            id, got, sizeof got);
+    dw_test_checks++;
+    if (strcmp(got, want) != 0) {
+        dw_test_failures++;
+        fprintf(stderr, "%s:%d: reject of %s is \"%s\", want \"%s\"\n", __FILE__, line, id, got, want);
+    }
+}
+#define EXPECT_REJECT(h, id, want) vf_expect_reject_at(__LINE__, h, id, want)
+
+/* The validate event of a type whose key is key (the last one), decoded. */
+static inline dw_msg_t *vf_fact(dw_harness_t *h, const char *type, const char *key)
+{
+    const char *p[2] = {type, key};
+    PGresult *res = PQexecParams(h->db,
+                                 "SELECT payload FROM stage_events WHERE stage = 'validate' AND type = $1 "
+                                 "AND key = $2 ORDER BY seq DESC LIMIT 1",
+                                 2, NULL, p, NULL, NULL, 1);
+    dw_msg_t *m = NULL;
+    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
+        dw_error_t err;
+        m = dw_msg_decode(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0), NULL, &err);
+        if (!m)
+            fprintf(stderr, "%s event does not decode: %s\n", type, err.message);
+    }
+    PQclear(res);
+    return m;
+}
+
+/* The last validate event of a type whose body field (a str) is value, decoded. */
+static inline dw_msg_t *vf_fact_where(dw_harness_t *h, const char *type, const char *field, const char *value)
+{
+    const char *p[1] = {type};
+    PGresult *res = PQexecParams(h->db,
+                                 "SELECT payload FROM stage_events WHERE stage = 'validate' AND type = $1 "
+                                 "ORDER BY seq DESC",
+                                 1, NULL, p, NULL, NULL, 1);
+    dw_msg_t *found = NULL;
+    for (int r = 0; PQresultStatus(res) == PGRES_TUPLES_OK && r < PQntuples(res) && !found; r++) {
+        dw_error_t err;
+        dw_msg_t *m = dw_msg_decode(PQgetvalue(res, r, 0), (size_t)PQgetlength(res, r, 0), NULL, &err);
+        const char *v = m ? dw_obj_str(dw_msg_body(m), field) : NULL;
+        if (v && strcmp(v, value) == 0)
+            found = m;
+        else
+            dw_msg_destroy(&m);
+    }
+    PQclear(res);
+    return found;
+}
+
+static inline int64_t vf_int(dw_msg_t *m, const char *field)
+{
+    int64_t v = INT64_MIN;
+    if (m)
+        (void)dw_obj_int(dw_msg_body(m), field, &v);
+    return v;
+}
+
+/* Every reject.notice published until the feed is quiet for quiet_ms:
+ * "id|topic|code|field|message" lines in out. */
+static inline int vf_collect_notices(void *sub, char *out, size_t n, int quiet_ms)
+{
+    int count = 0;
+    size_t len = 0;
+    out[0] = '\0';
+    for (;;) {
+        char topic[256];
+        dw_msg_t *e = dw_test_next_event(sub, topic, sizeof topic, quiet_ms);
+        if (!e)
+            break;
+        const dw_obj_t *b = dw_msg_body(e);
+        if (strcmp(dw_msg_type(e), "reject.notice") == 0) {
+            const char *field = dw_obj_str(b, "field");
+            int w = snprintf(out + len, n - len, "%s|%s|%s|%s|%s\n", dw_obj_str(b, "id"), topic, dw_obj_str(b, "code"),
+                             field ? field : "", dw_obj_str(b, "message"));
+            if (w > 0 && (size_t)w < n - len)
+                len += (size_t)w;
+            count++;
+        }
+        dw_msg_destroy(&e);
+    }
+    return count;
+}
+
+/* The notice line of message id, or NULL. */
+static inline const char *vf_notice(const char *notices, const char *id)
+{
+    char key[128];
+    snprintf(key, sizeof key, "%s|", id);
+    for (const char *p = notices; p && *p;) {
+        if (strncmp(p, key, strlen(key)) == 0)
+            return p;
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    return NULL;
+}
+
+/* The notice of id: starts with "id|topic|code|field|<rule id> ". */
+static inline void vf_expect_notice_at(int line, const char *notices, const char *id, const char *prefix)
+{
+    const char *p = vf_notice(notices, id);
+    dw_test_checks++;
+    if (!p || strncmp(p, prefix, strlen(prefix)) != 0) {
+        dw_test_failures++;
+        fprintf(stderr, "%s:%d: notice of %s is \"%.*s\", want \"%s...\"\n", __FILE__, line, id,
+                p ? (int)strcspn(p, "\n") : 6, p ? p : "(none)", prefix);
+    }
+}
+#define EXPECT_NOTICE(notices, id, prefix) vf_expect_notice_at(__LINE__, notices, id, prefix)
+
+#endif
