@@ -61,6 +61,9 @@ static int store_lines(dw_v_batch_t *b, const dw_buf_t *rows, int64_t n_rows)
                    "CREATE TEMP TABLE IF NOT EXISTS tmp_lines (ord int, dept_name text, unit_name text, "
                    "LIKE budget_lines INCLUDING DEFAULTS) ON COMMIT DELETE ROWS",
                    0, NULL) != 0 ||
+        /* ON COMMIT empties it only at the end of the batch: an earlier run of
+         * this batch must not be read again as this run's lines. */
+        dw_pg_exec(pg, "validate", "TRUNCATE tmp_lines", 0, NULL) != 0 ||
         dw_pg_copy(pg, "validate",
                    "COPY tmp_lines (ord, dept_name, unit_name, line_id, fiscal_year, dept_code, unit_code, "
                    "project_code, project_name, kind, fund_type, source, function_code, economic_code, section_code, "
