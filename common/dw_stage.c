@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -429,7 +430,10 @@ static int catch_up(dw_stage_t *self)
             return 1;
         }
         self->hole_tries = 0;
-        if (got == 0)
+        /* A short read means the table is drained: live events take over
+         * (looping until a read comes back empty never ends under a steady
+         * stream, and the live copies would all be thrown away). */
+        if (got < self->batch_max)
             return 0;
     }
 }
@@ -495,8 +499,12 @@ int dw_stage_run(dw_stage_t *self, int signal_fd)
         }
         if (items[n - 1].revents & ZMQ_POLLIN) {
             int sig = dw_signal_read(signal_fd);
-            dw_log_info(self->name, "signal %d: stopping", sig);
-            return 0;
+            if (sig == SIGHUP) {
+                dw_log_warn(self->name, "SIGHUP: the configuration is read at start only; restart to apply changes");
+            } else {
+                dw_log_info(self->name, "signal %d: stopping", sig);
+                return 0;
+            }
         }
         for (size_t i = 0; i < self->n_up; i++)
             if (items[i].revents & ZMQ_POLLIN)

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <msgpack.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -576,7 +577,12 @@ int dw_intake_run(dw_intake_t *self, int signal_fd)
             return -1;
         }
         if (items[1].revents & ZMQ_POLLIN) {
-            dw_log_info(NULL, "signal %d: storing what is in hand, then stopping", dw_signal_read(signal_fd));
+            int sig = dw_signal_read(signal_fd);
+            if (sig == SIGHUP) {
+                dw_log_warn(NULL, "SIGHUP: the configuration is read at start only; restart to apply changes");
+                continue;
+            }
+            dw_log_info(NULL, "signal %d: storing what is in hand, then stopping", sig);
             flush(self);
             dw_intake_peers_report_now(self->peers, dw_mono_ms());
             dw_log_info(NULL,

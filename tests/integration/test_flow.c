@@ -7,6 +7,7 @@
  * PostgreSQL at every stage, and what a real SUB socket receives:
  * the red compliance alert under alert.red.compliance.101. and the deviation
  * case for 教科文股 under task.biz_edu., each with stream sequence 1. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +148,22 @@ int main(void)
     CHECK_INT(dw_harness_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'analyze' AND upstream = 'validate'"), 3);
     CHECK_INT(dw_harness_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'route' AND upstream = 'analyze'"), 1);
     CHECK_INT(dw_harness_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'notify' AND upstream = 'route'"), 1);
+
+    /* SIGHUP (a reload request, or a terminal hanging up) never stops a service. */
+    static const char *const services[] = {"intake", "validate", "analyze", "route", "notify"};
+    int pids[5];
+    for (int i = 0; i < 5; i++) {
+        pids[i] = dw_test_service_pid(&h, services[i]);
+        CHECK(pids[i] > 1);
+        if (pids[i] > 1)
+            CHECK(kill(pids[i], SIGHUP) == 0);
+    }
+    dw_harness_sleep_ms(500);
+    for (int i = 0; i < 5; i++)
+        CHECK(pids[i] > 1 && kill(pids[i], 0) == 0);
+    CHECK(dw_test_send(dealer, dw_test_payment("T-0004", "GK2026000004", "2026-07-31", 100), &a) == 0);
+    CHECK(a.ok && a.seq == 4);
+    CHECK_INT(dw_harness_wait_int(&h, "SELECT count(*) FROM payments", 3, 5000), 3);
 
     zmq_close(sub);
     zmq_close(dealer);
