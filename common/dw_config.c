@@ -1,4 +1,5 @@
 #include "dw_config.h"
+#include "dw_yaml.h"
 
 #include "dw_date.h"
 #include "dw_log.h"
@@ -174,34 +175,8 @@ typedef struct loader {
 } loader_t;
 
 /* "path:line: reason"; always returns false so callers can `return fail(...)`. */
-static bool fail(loader_t *ld, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fail(loader_t *ld, int line, const char *fmt, ...)
-{
-    if (!ld->err || ld->errlen == 0)
-        return false;
-    int n = snprintf(ld->err, ld->errlen, "%s:%d: ", ld->path, line);
-    if (n < 0 || (size_t)n >= ld->errlen)
-        return false;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ld->err + n, ld->errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-static int node_line(const yaml_node_t *node)
-{
-    return (int)node->start_mark.line + 1;
-}
-
-static const char *node_kind(const yaml_node_t *node)
-{
-    switch (node->type) {
-    case YAML_MAPPING_NODE: return "a mapping";
-    case YAML_SEQUENCE_NODE: return "a list";
-    default: return "a scalar";
-    }
-}
+/* "path:line: reason"; always returns false so callers can `return fail(...)`. */
+#define fail(ld, line, ...) dw_yaml_fail((ld)->err, (ld)->errlen, (ld)->path, (line), __VA_ARGS__)
 
 /* ---- values ------------------------------------------------------------ */
 
@@ -422,7 +397,7 @@ static bool check_unique(loader_t *ld, yaml_node_t *map, yaml_node_pair_t *upto,
         yaml_node_t *k = node_at(ld, p->key);
         if (k->type == YAML_SCALAR_NODE && k->data.scalar.length == key->data.scalar.length &&
             memcmp(k->data.scalar.value, key->data.scalar.value, key->data.scalar.length) == 0)
-            return fail(ld, node_line(key), "duplicate key \"%s\" (first at line %d)", name, node_line(k));
+            return fail(ld, dw_yaml_line(key), "duplicate key \"%s\" (first at line %d)", name, dw_yaml_line(k));
     }
     return true;
 }
@@ -431,18 +406,18 @@ static bool load_scalar_key(loader_t *ld, const cfg_key_t *key, yaml_node_t *kno
 {
     size_t i = (size_t)(key - cfg_keys);
     if (ld->key_line[i])
-        return fail(ld, node_line(knode), "duplicate key \"%s\" (first at line %d)", key->name, ld->key_line[i]);
-    ld->key_line[i] = node_line(knode);
+        return fail(ld, dw_yaml_line(knode), "duplicate key \"%s\" (first at line %d)", key->name, ld->key_line[i]);
+    ld->key_line[i] = dw_yaml_line(knode);
     if (value->type != YAML_SCALAR_NODE)
-        return fail(ld, node_line(value), "%s: expected %s, got %s", key->name, expected(key), node_kind(value));
+        return fail(ld, dw_yaml_line(value), "%s: expected %s, got %s", key->name, expected(key), dw_yaml_kind(value));
     const char *text = scalar(value);
     if (!text)
-        return fail(ld, node_line(value), "%s: value contains a NUL character", key->name);
+        return fail(ld, dw_yaml_line(value), "%s: value contains a NUL character", key->name);
     if (is_null(value))
         text = "";
     char why[DW_CFG_STR + 128];
     if (!set_value(ld->cfg, key, text, why, sizeof why))
-        return fail(ld, node_line(value), "%s: %s", key->name, why);
+        return fail(ld, dw_yaml_line(value), "%s: %s", key->name, why);
     return true;
 }
 
@@ -452,17 +427,17 @@ static bool load_sections(loader_t *ld, yaml_node_t *value);
 static bool load_mapping(loader_t *ld, yaml_node_t *map, const char *prefix, int depth)
 {
     if (depth > CFG_DEPTH_MAX)
-        return fail(ld, node_line(map), "nesting too deep");
+        return fail(ld, dw_yaml_line(map), "nesting too deep");
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *knode = node_at(ld, p->key);
         yaml_node_t *value = node_at(ld, p->value);
         const char *k = scalar(knode);
         if (!k)
-            return fail(ld, node_line(knode), "a key must be a plain name, got %s", node_kind(knode));
+            return fail(ld, dw_yaml_line(knode), "a key must be a plain name, got %s", dw_yaml_kind(knode));
         char name[CFG_NAME_MAX];
         int n = snprintf(name, sizeof name, "%s%s%s", prefix, *prefix ? "." : "", k);
         if (n < 0 || (size_t)n >= sizeof name)
-            return fail(ld, node_line(knode), "unknown key \"%.60s...\"", name);
+            return fail(ld, dw_yaml_line(knode), "unknown key \"%.60s...\"", name);
         if (!check_unique(ld, map, p, name))
             return false;
 
@@ -477,11 +452,12 @@ static bool load_mapping(loader_t *ld, yaml_node_t *map, const char *prefix, int
             if (is_null(value))
                 continue; /* "intake:" with every key commented out */
             if (value->type != YAML_MAPPING_NODE)
-                return fail(ld, node_line(value), "%s: expected a mapping of keys, got %s", name, node_kind(value));
+                return fail(ld, dw_yaml_line(value), "%s: expected a mapping of keys, got %s", name,
+                            dw_yaml_kind(value));
             if (!load_mapping(ld, value, name, depth + 1))
                 return false;
         } else {
-            return fail(ld, node_line(knode), "unknown key \"%s\"", name);
+            return fail(ld, dw_yaml_line(knode), "unknown key \"%s\"", name);
         }
     }
     return true;
@@ -497,15 +473,15 @@ static bool section_text(loader_t *ld, const char *label, const char *what, yaml
 {
     const char *text = scalar(value);
     if (!text)
-        return fail(ld, node_line(value), "%s: %s: expected text, got %s", label, what, node_kind(value));
+        return fail(ld, dw_yaml_line(value), "%s: %s: expected text, got %s", label, what, dw_yaml_kind(value));
     if (is_null(value) || !*text)
-        return fail(ld, node_line(value), "%s: %s: must not be empty", label, what);
+        return fail(ld, dw_yaml_line(value), "%s: %s: must not be empty", label, what);
     size_t len = strlen(text);
     if (len >= n)
-        return fail(ld, node_line(value), "%s: %s: value is too long (%zu bytes, at most %zu)", label, what, len,
+        return fail(ld, dw_yaml_line(value), "%s: %s: value is too long (%zu bytes, at most %zu)", label, what, len,
                     n - 1);
     if (code && !is_code(text))
-        return fail(ld, node_line(value), "%s: %s: expected ASCII letters, digits, '_' and '-', got \"%s\"", label,
+        return fail(ld, dw_yaml_line(value), "%s: %s: expected ASCII letters, digits, '_' and '-', got \"%s\"", label,
                     what, text);
     memcpy(field, text, len + 1);
     return true;
@@ -517,15 +493,16 @@ static bool load_depts(loader_t *ld, const char *label, size_t idx, yaml_node_t 
     if (is_null(value))
         return true;
     if (value->type != YAML_SEQUENCE_NODE)
-        return fail(ld, node_line(value), "%s: depts: expected a list of dept codes, got %s", label, node_kind(value));
+        return fail(ld, dw_yaml_line(value), "%s: depts: expected a list of dept codes, got %s", label,
+                    dw_yaml_kind(value));
     for (yaml_node_item_t *it = value->data.sequence.items.start; it < value->data.sequence.items.top; it++) {
         yaml_node_t *d = node_at(ld, *it);
         if (sec->n_depts == DW_CFG_MAX_DEPTS)
-            return fail(ld, node_line(d), "%s: too many depts (at most %d)", label, DW_CFG_MAX_DEPTS);
+            return fail(ld, dw_yaml_line(d), "%s: too many depts (at most %d)", label, DW_CFG_MAX_DEPTS);
         char *field = sec->depts[sec->n_depts];
         if (!section_text(ld, label, "depts", d, field, sizeof sec->depts[0], true))
             return false;
-        ld->depts[ld->n_depts++] = (dept_ref_t){field, idx, node_line(d)};
+        ld->depts[ld->n_depts++] = (dept_ref_t){field, idx, dw_yaml_line(d)};
         sec->n_depts++;
     }
     return true;
@@ -536,31 +513,31 @@ static bool load_section(loader_t *ld, yaml_node_t *item, size_t idx)
     char label[96];
     snprintf(label, sizeof label, "sections[%zu]", idx);
     if (item->type != YAML_MAPPING_NODE)
-        return fail(ld, node_line(item), "%s: expected a mapping (code, name, kind, depts), got %s", label,
-                    node_kind(item));
+        return fail(ld, dw_yaml_line(item), "%s: expected a mapping (code, name, kind, depts), got %s", label,
+                    dw_yaml_kind(item));
 
     yaml_node_t *found[4] = {NULL, NULL, NULL, NULL}, *found_key[4] = {NULL, NULL, NULL, NULL};
     for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
         yaml_node_t *knode = node_at(ld, p->key);
         const char *k = scalar(knode);
         if (!k)
-            return fail(ld, node_line(knode), "%s: a key must be a plain name, got %s", label, node_kind(knode));
+            return fail(ld, dw_yaml_line(knode), "%s: a key must be a plain name, got %s", label, dw_yaml_kind(knode));
         int which = -1;
         for (int i = 0; section_keys[i]; i++)
             if (strcmp(k, section_keys[i]) == 0)
                 which = i;
         if (which < 0)
-            return fail(ld, node_line(knode), "%s: unknown key \"%s\" (a section has code, name, kind, depts)", label,
-                        k);
+            return fail(ld, dw_yaml_line(knode), "%s: unknown key \"%s\" (a section has code, name, kind, depts)",
+                        label, k);
         if (found[which])
-            return fail(ld, node_line(knode), "%s: duplicate key \"%s\" (first at line %d)", label, k,
-                        node_line(found_key[which]));
+            return fail(ld, dw_yaml_line(knode), "%s: duplicate key \"%s\" (first at line %d)", label, k,
+                        dw_yaml_line(found_key[which]));
         found[which] = node_at(ld, p->value);
         found_key[which] = knode;
     }
     for (int i = 0; i < 3; i++)
         if (!found[i])
-            return fail(ld, node_line(item), "%s: missing required key \"%s\"", label, section_keys[i]);
+            return fail(ld, dw_yaml_line(item), "%s: missing required key \"%s\"", label, section_keys[i]);
 
     dw_cfg_section_t *sec = &ld->cfg->sections[idx];
     if (!section_text(ld, label, "code", found[0], sec->code, sizeof sec->code, true))
@@ -569,9 +546,9 @@ static bool load_section(loader_t *ld, yaml_node_t *item, size_t idx)
     snprintf(label, sizeof label, "section \"%s\"", sec->code);
     for (size_t j = 0; j < idx; j++)
         if (strcmp(ld->cfg->sections[j].code, sec->code) == 0)
-            return fail(ld, node_line(found[0]), "duplicate section code \"%s\" (first at line %d)", sec->code,
+            return fail(ld, dw_yaml_line(found[0]), "duplicate section code \"%s\" (first at line %d)", sec->code,
                         ld->section_line[j]);
-    ld->section_line[idx] = node_line(found[0]);
+    ld->section_line[idx] = dw_yaml_line(found[0]);
 
     if (!section_text(ld, label, "name", found[1], sec->name, sizeof sec->name, false))
         return false;
@@ -582,9 +559,9 @@ static bool load_section(loader_t *ld, yaml_node_t *item, size_t idx)
         char names[160];
         list_names(section_kind_names, names, sizeof names);
         if (!kind)
-            return fail(ld, node_line(found[2]), "%s: kind: expected one of %s, got %s", label, names,
-                        node_kind(found[2]));
-        return fail(ld, node_line(found[2]), "%s: kind: expected one of %s, got \"%s\"", label, names, kind);
+            return fail(ld, dw_yaml_line(found[2]), "%s: kind: expected one of %s, got %s", label, names,
+                        dw_yaml_kind(found[2]));
+        return fail(ld, dw_yaml_line(found[2]), "%s: kind: expected one of %s, got \"%s\"", label, names, kind);
     }
     sec->kind = (dw_section_kind_t)k;
 
@@ -592,7 +569,7 @@ static bool load_section(loader_t *ld, yaml_node_t *item, size_t idx)
         /* 对口 only means something for a business section; elsewhere it is a
          * mistake in the file, not something to ignore. */
         if (sec->kind != DW_SECTION_BUSINESS && !is_null(found[3]))
-            return fail(ld, node_line(found_key[3]), "%s: depts: only a business section looks after departments",
+            return fail(ld, dw_yaml_line(found_key[3]), "%s: depts: only a business section looks after departments",
                         label);
         if (!load_depts(ld, label, idx, found[3]))
             return false;
@@ -605,11 +582,11 @@ static bool load_sections(loader_t *ld, yaml_node_t *value)
     if (is_null(value))
         return true;
     if (value->type != YAML_SEQUENCE_NODE)
-        return fail(ld, node_line(value), "sections: expected a list of sections, got %s", node_kind(value));
+        return fail(ld, dw_yaml_line(value), "sections: expected a list of sections, got %s", dw_yaml_kind(value));
     for (yaml_node_item_t *it = value->data.sequence.items.start; it < value->data.sequence.items.top; it++) {
         yaml_node_t *item = node_at(ld, *it);
         if (ld->cfg->n_sections == DW_CFG_MAX_SECTIONS)
-            return fail(ld, node_line(item), "too many sections (at most %d)", DW_CFG_MAX_SECTIONS);
+            return fail(ld, dw_yaml_line(item), "too many sections (at most %d)", DW_CFG_MAX_SECTIONS);
         if (!load_section(ld, item, ld->cfg->n_sections))
             return false;
         ld->cfg->n_sections++;
@@ -749,7 +726,7 @@ static bool load_document(loader_t *ld, const char *buf, size_t len)
     if (!root)
         fail(ld, 1, "no configuration in the file (expected a mapping of keys)");
     else if (root->type != YAML_MAPPING_NODE)
-        fail(ld, node_line(root), "expected a mapping of keys at the top level, got %s", node_kind(root));
+        fail(ld, dw_yaml_line(root), "expected a mapping of keys at the top level, got %s", dw_yaml_kind(root));
     else if (load_mapping(ld, root, "", 0) && check_depts(ld)) {
         /* A second document would be silently ignored; refuse it instead. */
         yaml_document_t next;
@@ -758,7 +735,7 @@ static bool load_document(loader_t *ld, const char *buf, size_t len)
         } else {
             yaml_node_t *extra = yaml_document_get_root_node(&next);
             if (extra)
-                fail(ld, node_line(extra), "more than one YAML document in the file");
+                fail(ld, dw_yaml_line(extra), "more than one YAML document in the file");
             else
                 ok = true;
             yaml_document_delete(&next);

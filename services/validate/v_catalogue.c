@@ -1,4 +1,5 @@
 #include "v_catalogue.h"
+#include "dw_yaml.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -39,34 +40,8 @@ typedef struct loader {
     int *seen_line; /* per def: where its rule starts, 0 = not yet */
 } loader_t;
 
-static bool fail(loader_t *ld, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool fail(loader_t *ld, int line, const char *fmt, ...)
-{
-    if (!ld->err || ld->errlen == 0)
-        return false;
-    int n = snprintf(ld->err, ld->errlen, "%s:%d: ", ld->name, line);
-    if (n < 0 || (size_t)n >= ld->errlen)
-        return false;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(ld->err + n, ld->errlen - (size_t)n, fmt, ap);
-    va_end(ap);
-    return false;
-}
-
-static int line_of(const yaml_node_t *node)
-{
-    return (int)node->start_mark.line + 1;
-}
-
-static const char *kind_of(const yaml_node_t *node)
-{
-    switch (node->type) {
-    case YAML_MAPPING_NODE: return "a mapping";
-    case YAML_SEQUENCE_NODE: return "a list";
-    default: return "a scalar";
-    }
-}
+/* "path:line: reason"; always returns false so callers can `return fail(...)`. */
+#define fail(ld, line, ...) dw_yaml_fail((ld)->err, (ld)->errlen, (ld)->name, (line), __VA_ARGS__)
 
 static yaml_node_t *node_at(loader_t *ld, int index)
 {
@@ -105,13 +80,13 @@ static bool text_of(loader_t *ld, const char *rule, const char *key, yaml_node_t
 {
     const char *s = scalar(v);
     if (!s)
-        return fail(ld, line_of(v), "%s: %s: expected text, got %s", rule, key, kind_of(v));
+        return fail(ld, dw_yaml_line(v), "%s: %s: expected text, got %s", rule, key, dw_yaml_kind(v));
     if (!*s)
-        return fail(ld, line_of(v), "%s: %s: must not be empty", rule, key);
+        return fail(ld, dw_yaml_line(v), "%s: %s: must not be empty", rule, key);
     if (strlen(s) > max)
-        return fail(ld, line_of(v), "%s: %s: too long (%zu bytes, at most %zu)", rule, key, strlen(s), max);
+        return fail(ld, dw_yaml_line(v), "%s: %s: too long (%zu bytes, at most %zu)", rule, key, strlen(s), max);
     if (!(*out = keep(ld, s)))
-        return fail(ld, line_of(v), "out of memory");
+        return fail(ld, dw_yaml_line(v), "out of memory");
     return true;
 }
 
@@ -123,17 +98,17 @@ static bool bool_of(loader_t *ld, const char *rule, const char *key, yaml_node_t
     else if (s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(s, "false") == 0)
         *out = false;
     else
-        return fail(ld, line_of(v), "%s: %s: expected true or false, got %s%s%s", rule, key, s ? "\"" : "",
-                    s ? s : kind_of(v), s ? "\"" : "");
+        return fail(ld, dw_yaml_line(v), "%s: %s: expected true or false, got %s%s%s", rule, key, s ? "\"" : "",
+                    s ? s : dw_yaml_kind(v), s ? "\"" : "");
     return true;
 }
 
 static bool list_of(loader_t *ld, const char *rule, const char *key, yaml_node_t *v)
 {
     if (v->type != YAML_SEQUENCE_NODE)
-        return fail(ld, line_of(v), "%s: %s: expected a list, got %s", rule, key, kind_of(v));
+        return fail(ld, dw_yaml_line(v), "%s: %s: expected a list, got %s", rule, key, dw_yaml_kind(v));
     if (v->data.sequence.items.top == v->data.sequence.items.start)
-        return fail(ld, line_of(v), "%s: %s: must not be empty", rule, key);
+        return fail(ld, dw_yaml_line(v), "%s: %s: must not be empty", rule, key);
     return true;
 }
 
@@ -175,20 +150,21 @@ static bool load_types(loader_t *ld, const dw_v_rule_def_t *def, yaml_node_t *v,
         yaml_node_t *t = node_at(ld, *it);
         const char *type = scalar(t);
         if (!type)
-            return fail(ld, line_of(t), "%s: types: expected a message type, got %s", def->id, kind_of(t));
+            return fail(ld, dw_yaml_line(t), "%s: types: expected a message type, got %s", def->id, dw_yaml_kind(t));
         int k = type_index(type);
         if (k < 0 || dw_schema_types[k].direction != DW_DIR_IN)
-            return fail(ld, line_of(t), "%s: types: \"%s\" is not an inbound message type of proto/schema.yaml",
+            return fail(ld, dw_yaml_line(t), "%s: types: \"%s\" is not an inbound message type of proto/schema.yaml",
                         def->id, type);
         if (k >= 64)
-            return fail(ld, line_of(t), "%s: types: too many message types in the schema", def->id);
+            return fail(ld, dw_yaml_line(t), "%s: types: too many message types in the schema", def->id);
         if (!def_has_type(def, type)) {
             char have[300];
             def_types_text(def, have, sizeof have);
-            return fail(ld, line_of(t), "%s: types: the rule does not check %s (it checks %s)", def->id, type, have);
+            return fail(ld, dw_yaml_line(t), "%s: types: the rule does not check %s (it checks %s)", def->id, type,
+                        have);
         }
         if (s->types & (UINT64_C(1) << k))
-            return fail(ld, line_of(t), "%s: types: %s is listed twice", def->id, type);
+            return fail(ld, dw_yaml_line(t), "%s: types: %s is listed twice", def->id, type);
         s->types |= UINT64_C(1) << k;
     }
     /* A rule the data model needs covers every type it checks: narrowed, it
@@ -196,8 +172,8 @@ static bool load_types(loader_t *ld, const dw_v_rule_def_t *def, yaml_node_t *v,
     for (size_t i = 0; !def->may_disable && def->types && def->types[i]; i++) {
         int k = type_index(def->types[i]);
         if (k >= 0 && k < 64 && !(s->types & (UINT64_C(1) << k)))
-            return fail(ld, line_of(v), "%s: types: the rule cannot leave out %s (the data model needs it)", def->id,
-                        def->types[i]);
+            return fail(ld, dw_yaml_line(v), "%s: types: the rule cannot leave out %s (the data model needs it)",
+                        def->id, def->types[i]);
     }
     return true;
 }
@@ -247,21 +223,21 @@ static bool load_fields(loader_t *ld, const dw_v_rule_def_t *def, yaml_node_t *v
         yaml_node_t *f = node_at(ld, *it);
         const char *path = scalar(f);
         if (!path)
-            return fail(ld, line_of(f), "%s: fields: expected a field path, got %s", def->id, kind_of(f));
+            return fail(ld, dw_yaml_line(f), "%s: fields: expected a field path, got %s", def->id, dw_yaml_kind(f));
         if (s->n_fields == DW_V_MAX_FIELDS)
-            return fail(ld, line_of(f), "%s: fields: at most %d", def->id, DW_V_MAX_FIELDS);
+            return fail(ld, dw_yaml_line(f), "%s: fields: at most %d", def->id, DW_V_MAX_FIELDS);
         /* documentation, but it must be true of at least one of the rule's types */
         bool found = false;
         for (size_t k = 0; k < dw_schema_n_types && !found; k++)
             if (s->types & (UINT64_C(1) << k))
                 found = path_in(&dw_schema_types[k], path);
         if (!found)
-            return fail(ld, line_of(f),
+            return fail(ld, dw_yaml_line(f),
                         "%s: fields: %s is not a field of any of the rule's types (write body.name, "
                         "body.list[].name)",
                         def->id, path);
         if (!(s->fields[s->n_fields++] = keep(ld, path)))
-            return fail(ld, line_of(f), "out of memory");
+            return fail(ld, dw_yaml_line(f), "out of memory");
     }
     return true;
 }
@@ -278,10 +254,10 @@ static bool load_codes(loader_t *ld, const dw_v_rule_def_t *def, yaml_node_t *v,
             if (strcmp(dw_code_name((dw_code_t)k), name) == 0)
                 code = k;
         if (code < 0)
-            return fail(ld, line_of(c), "%s: intake_codes: \"%s\" is not an error code of the contract", def->id,
-                        name ? name : kind_of(c));
+            return fail(ld, dw_yaml_line(c), "%s: intake_codes: \"%s\" is not an error code of the contract", def->id,
+                        name ? name : dw_yaml_kind(c));
         if (s->n_intake_codes == DW_V_MAX_CODES)
-            return fail(ld, line_of(c), "%s: intake_codes: at most %d", def->id, DW_V_MAX_CODES);
+            return fail(ld, dw_yaml_line(c), "%s: intake_codes: at most %d", def->id, DW_V_MAX_CODES);
         s->intake_codes[s->n_intake_codes++] = (dw_code_t)code;
     }
     return true;
@@ -293,12 +269,12 @@ static bool check_template(loader_t *ld, const char *id, yaml_node_t *v, const c
     for (const char *p = strchr(msg, '{'); p; p = strchr(p + 1, '{')) {
         const char *end = strchr(p, '}');
         if (!end)
-            return fail(ld, line_of(v), "%s: message: \"{\" without \"}\"", id);
+            return fail(ld, dw_yaml_line(v), "%s: message: \"{\" without \"}\"", id);
         size_t n = (size_t)(end - p + 1);
         if (!(n == 7 && strncmp(p, "{value}", n) == 0) && !(n == 10 && strncmp(p, "{expected}", n) == 0) &&
             !(n == 7 && strncmp(p, "{field}", n) == 0))
-            return fail(ld, line_of(v), "%s: message: unknown placeholder %.*s (use {value}, {expected}, {field})", id,
-                        (int)(n > 40 ? 40 : n), p);
+            return fail(ld, dw_yaml_line(v), "%s: message: unknown placeholder %.*s (use {value}, {expected}, {field})",
+                        id, (int)(n > 40 ? 40 : n), p);
     }
     return true;
 }
@@ -310,7 +286,8 @@ static const char *const rule_keys[K_N] = {"id",    "name",   "category", "sever
 static bool load_rule(loader_t *ld, yaml_node_t *item)
 {
     if (item->type != YAML_MAPPING_NODE)
-        return fail(ld, line_of(item), "a rule must be a mapping (id, name, category, ...), got %s", kind_of(item));
+        return fail(ld, dw_yaml_line(item), "a rule must be a mapping (id, name, category, ...), got %s",
+                    dw_yaml_kind(item));
     yaml_node_t *val[K_N] = {0}, *key[K_N] = {0};
     for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(ld, p->key);
@@ -320,43 +297,43 @@ static bool load_rule(loader_t *ld, yaml_node_t *item)
             if (strcmp(name, rule_keys[i]) == 0)
                 which = i;
         if (which < 0)
-            return fail(ld, line_of(k),
+            return fail(ld, dw_yaml_line(k),
                         "unknown key \"%s\" in a rule (a rule has id, name, category, severity, enabled, types, "
                         "fields, message, intake_codes, doc)",
-                        name ? name : kind_of(k));
+                        name ? name : dw_yaml_kind(k));
         if (val[which])
-            return fail(ld, line_of(k), "duplicate key \"%s\" (first at line %d)", name, line_of(key[which]));
+            return fail(ld, dw_yaml_line(k), "duplicate key \"%s\" (first at line %d)", name, dw_yaml_line(key[which]));
         val[which] = node_at(ld, p->value);
         key[which] = k;
     }
     if (!val[K_ID])
-        return fail(ld, line_of(item), "a rule without an id");
+        return fail(ld, dw_yaml_line(item), "a rule without an id");
     const char *id = scalar(val[K_ID]);
     if (!id)
-        return fail(ld, line_of(val[K_ID]), "id: expected a rule id, got %s", kind_of(val[K_ID]));
+        return fail(ld, dw_yaml_line(val[K_ID]), "id: expected a rule id, got %s", dw_yaml_kind(val[K_ID]));
     const dw_v_rule_def_t *def = dw_v_rule_def(id);
     if (!def)
-        return fail(ld, line_of(val[K_ID]), "unknown rule \"%s\": dw-validate has no check of that id", id);
+        return fail(ld, dw_yaml_line(val[K_ID]), "unknown rule \"%s\": dw-validate has no check of that id", id);
     size_t idx = (size_t)(def - ld->defs);
     if (ld->seen_line[idx])
-        return fail(ld, line_of(val[K_ID]), "rule %s is listed twice (first at line %d)", id, ld->seen_line[idx]);
-    ld->seen_line[idx] = line_of(item);
+        return fail(ld, dw_yaml_line(val[K_ID]), "rule %s is listed twice (first at line %d)", id, ld->seen_line[idx]);
+    ld->seen_line[idx] = dw_yaml_line(item);
     static const int required[] = {K_NAME, K_CATEGORY, K_SEVERITY, K_ENABLED, K_TYPES, K_FIELDS, K_MESSAGE};
     for (size_t i = 0; i < sizeof required / sizeof *required; i++)
         if (!val[required[i]])
-            return fail(ld, line_of(item), "%s: missing key \"%s\"", id, rule_keys[required[i]]);
+            return fail(ld, dw_yaml_line(item), "%s: missing key \"%s\"", id, rule_keys[required[i]]);
 
     dw_v_setting_t *s = &ld->cat->rules[idx];
     s->def = def;
-    s->line = line_of(item);
+    s->line = dw_yaml_line(item);
     s->doc = "";
     if (!text_of(ld, id, "name", val[K_NAME], NAME_MAX_LEN, &s->name))
         return false;
 
     const char *cat = scalar(val[K_CATEGORY]);
     if (!cat || strcmp(cat, dw_v_category_name(def->category)) != 0)
-        return fail(ld, line_of(val[K_CATEGORY]), "%s: category: the rule is %s, not \"%s\"", id,
-                    dw_v_category_name(def->category), cat ? cat : kind_of(val[K_CATEGORY]));
+        return fail(ld, dw_yaml_line(val[K_CATEGORY]), "%s: category: the rule is %s, not \"%s\"", id,
+                    dw_v_category_name(def->category), cat ? cat : dw_yaml_kind(val[K_CATEGORY]));
 
     const char *sev = scalar(val[K_SEVERITY]);
     if (sev && strcmp(sev, "fatal") == 0)
@@ -364,19 +341,19 @@ static bool load_rule(loader_t *ld, yaml_node_t *item)
     else if (sev && strcmp(sev, "warning") == 0)
         s->severity = DW_V_WARNING;
     else
-        return fail(ld, line_of(val[K_SEVERITY]), "%s: severity: expected fatal or warning, got \"%s\"", id,
-                    sev ? sev : kind_of(val[K_SEVERITY]));
+        return fail(ld, dw_yaml_line(val[K_SEVERITY]), "%s: severity: expected fatal or warning, got \"%s\"", id,
+                    sev ? sev : dw_yaml_kind(val[K_SEVERITY]));
     if (s->severity == DW_V_FATAL && !def->may_fatal)
-        return fail(ld, line_of(val[K_SEVERITY]),
+        return fail(ld, dw_yaml_line(val[K_SEVERITY]),
                     "%s: severity: fatal is not allowed: a treasury payment is a fact, its rules only flag", id);
     if (s->severity == DW_V_WARNING && !def->may_warn)
-        return fail(ld, line_of(val[K_SEVERITY]),
+        return fail(ld, dw_yaml_line(val[K_SEVERITY]),
                     "%s: severity: warning is not allowed: a message that breaks it cannot be stored", id);
 
     if (!bool_of(ld, id, "enabled", val[K_ENABLED], &s->enabled))
         return false;
     if (!s->enabled && !def->may_disable)
-        return fail(ld, line_of(val[K_ENABLED]), "%s: enabled: the rule cannot be switched off (%s)", id,
+        return fail(ld, dw_yaml_line(val[K_ENABLED]), "%s: enabled: the rule cannot be switched off (%s)", id,
                     def->check ? "the data model needs it" : "dw-intake enforces it");
 
     if (!load_types(ld, def, val[K_TYPES], s) || !load_fields(ld, def, val[K_FIELDS], s))
@@ -386,9 +363,9 @@ static bool load_rule(loader_t *ld, yaml_node_t *item)
         return false;
 
     if (def->category == DW_V_SCHEMA && !val[K_CODES])
-        return fail(ld, line_of(item), "%s: missing key \"intake_codes\" (the codes dw-intake refuses with)", id);
+        return fail(ld, dw_yaml_line(item), "%s: missing key \"intake_codes\" (the codes dw-intake refuses with)", id);
     if (def->category != DW_V_SCHEMA && val[K_CODES])
-        return fail(ld, line_of(key[K_CODES]), "%s: intake_codes: only schema rows have them", id);
+        return fail(ld, dw_yaml_line(key[K_CODES]), "%s: intake_codes: only schema rows have them", id);
     if (val[K_CODES] && !load_codes(ld, def, val[K_CODES], s))
         return false;
     if (val[K_DOC] && !text_of(ld, id, "doc", val[K_DOC], DOC_MAX_LEN, &s->doc))
@@ -401,7 +378,8 @@ static bool load_root(loader_t *ld, yaml_node_t *root)
     if (!root)
         return fail(ld, 1, "no rules in the file (expected version: 1 and rules:)");
     if (root->type != YAML_MAPPING_NODE)
-        return fail(ld, line_of(root), "expected a mapping (version, rules) at the top level, got %s", kind_of(root));
+        return fail(ld, dw_yaml_line(root), "expected a mapping (version, rules) at the top level, got %s",
+                    dw_yaml_kind(root));
     yaml_node_t *version = NULL, *rules = NULL, *version_key = NULL, *rules_key = NULL;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(ld, p->key);
@@ -412,23 +390,23 @@ static bool load_root(loader_t *ld, yaml_node_t *root)
         else if (name && strcmp(name, "rules") == 0)
             slot = &rules, kslot = &rules_key;
         else
-            return fail(ld, line_of(k), "unknown key \"%s\" (the file has version and rules)",
-                        name ? name : kind_of(k));
+            return fail(ld, dw_yaml_line(k), "unknown key \"%s\" (the file has version and rules)",
+                        name ? name : dw_yaml_kind(k));
         if (*slot)
-            return fail(ld, line_of(k), "duplicate key \"%s\" (first at line %d)", name, line_of(*kslot));
+            return fail(ld, dw_yaml_line(k), "duplicate key \"%s\" (first at line %d)", name, dw_yaml_line(*kslot));
         *slot = node_at(ld, p->value);
         *kslot = k;
     }
     if (!version)
-        return fail(ld, line_of(root), "missing key \"version\" (version: 1)");
+        return fail(ld, dw_yaml_line(root), "missing key \"version\" (version: 1)");
     const char *v = scalar(version);
     if (!v || strcmp(v, "1") != 0)
-        return fail(ld, line_of(version), "version: this dw-validate reads version 1, got \"%s\"",
-                    v ? v : kind_of(version));
+        return fail(ld, dw_yaml_line(version), "version: this dw-validate reads version 1, got \"%s\"",
+                    v ? v : dw_yaml_kind(version));
     if (!rules)
-        return fail(ld, line_of(root), "missing key \"rules\"");
+        return fail(ld, dw_yaml_line(root), "missing key \"rules\"");
     if (rules->type != YAML_SEQUENCE_NODE)
-        return fail(ld, line_of(rules), "rules: expected a list of rules, got %s", kind_of(rules));
+        return fail(ld, dw_yaml_line(rules), "rules: expected a list of rules, got %s", dw_yaml_kind(rules));
     for (yaml_node_item_t *it = rules->data.sequence.items.start; it < rules->data.sequence.items.top; it++)
         if (!load_rule(ld, node_at(ld, *it)))
             return false;
@@ -436,7 +414,7 @@ static bool load_root(loader_t *ld, yaml_node_t *root)
      * with settings nobody chose. */
     for (size_t i = 0; i < ld->n_defs; i++)
         if (!ld->seen_line[i])
-            return fail(ld, line_of(rules_key),
+            return fail(ld, dw_yaml_line(rules_key),
                         "rule %s is missing: dw-validate has it; list it (with enabled: false to switch it off)",
                         ld->defs[i].id);
     return true;
@@ -498,7 +476,7 @@ dw_v_catalogue_t *dw_v_catalogue_parse(const char *name, const char *text, size_
                 } else {
                     yaml_node_t *extra = yaml_document_get_root_node(&next);
                     if (extra)
-                        fail(&ld, line_of(extra), "more than one YAML document in the file");
+                        fail(&ld, dw_yaml_line(extra), "more than one YAML document in the file");
                     else
                         ok = true;
                     yaml_document_delete(&next);
