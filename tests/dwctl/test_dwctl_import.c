@@ -249,7 +249,14 @@ static void killed_half_way(dw_harness_t *h, const char *dir)
     kill(child.pid, SIGKILL);
     int code = dwctl_child_wait(&child, 5000);
     CHECK_INT(code, 128 + SIGKILL);
-    int64_t before = dw_harness_int(h, "SELECT count(*) FROM inbox WHERE id LIKE 'GK2026K%'");
+    /* A message sent just before the kill may still be in dw-intake's batch:
+     * count once the inbox has stopped growing. */
+    int64_t before = -1, now = dw_harness_int(h, "SELECT count(*) FROM inbox WHERE id LIKE 'GK2026K%'");
+    for (int tries = 0; tries < 50 && now != before; tries++) {
+        before = now;
+        dw_harness_sleep_ms(200);
+        now = dw_harness_int(h, "SELECT count(*) FROM inbox WHERE id LIKE 'GK2026K%'");
+    }
     CHECK(before >= row - 1 && before < 2000);
 
     char *args[] = {"import", "--type", "treasury.payment", "--mapping", map, "--endpoint", h->intake_ep, csv, NULL};
