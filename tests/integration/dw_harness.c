@@ -18,19 +18,27 @@ void dw_harness_sleep_ms(int ms)
     nanosleep(&ts, NULL);
 }
 
-/* A loopback port nobody listens on now (the kernel's choice). */
+/* A loopback port nobody listens on now, chosen below the kernel's ephemeral
+ * range (32768 and up): a port the kernel hands out itself can be taken by a
+ * parallel test's outgoing connection before our service binds it. */
 static int free_port(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t len = sizeof a;
-    int port = -1;
-    if (bind(fd, (struct sockaddr *)&a, sizeof a) == 0 && getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-        port = ntohs(a.sin_port);
-    close(fd);
-    return port;
+    static unsigned next; /* per process: the tests of one process never pick the same port twice */
+    if (!next)
+        next = (unsigned)getpid() * 7919u + (unsigned)time(NULL);
+    for (int tries = 0; tries < 200; tries++) {
+        int port = 20000 + (int)(next++ * 2654435761u % 12000u);
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd < 0)
+            return -1;
+        struct sockaddr_in a = {
+            .sin_family = AF_INET, .sin_port = htons((uint16_t)port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        int ok = bind(fd, (struct sockaddr *)&a, sizeof a) == 0;
+        close(fd);
+        if (ok)
+            return port;
+    }
+    return -1;
 }
 
 int dw_harness_script(dw_harness_t *h, const char *args)

@@ -58,34 +58,7 @@ int dw_test_send_raw(void *dealer, const void *data, size_t len, dw_test_ack_t *
     memset(ack, 0, sizeof *ack);
     if (zmq_send(dealer, "", 0, ZMQ_SNDMORE) < 0 || zmq_send(dealer, data, len, 0) < 0)
         return -1;
-    zmq_pollitem_t it = {dealer, 0, ZMQ_POLLIN, 0};
-    if (zmq_poll(&it, 1, 10000) != 1)
-        return -1;
-    char buf[4096];
-    int n = zmq_recv(dealer, buf, sizeof buf, 0); /* the empty delimiter */
-    if (n != 0)
-        return -1;
-    n = zmq_recv(dealer, buf, sizeof buf, 0);
-    if (n < 0)
-        return -1;
-    dw_error_t err;
-    dw_msg_t *a = dw_msg_decode_bare("ack", buf, (size_t)n, NULL, &err);
-    if (!a) {
-        fprintf(stderr, "ack does not decode: %s\n", err.message);
-        return -1;
-    }
-    const dw_obj_t *b = dw_msg_body(a);
-    (void)dw_obj_bool(b, "ok", &ack->ok);
-    (void)dw_obj_bool(b, "dup", &ack->dup);
-    (void)dw_obj_int(b, "seq", &ack->seq);
-    snprintf(ack->id, sizeof ack->id, "%s", dw_obj_str(b, "id") ? dw_obj_str(b, "id") : "");
-    const dw_obj_t *e = dw_obj_map(b, "error");
-    if (e) {
-        snprintf(ack->code, sizeof ack->code, "%s", dw_obj_str(e, "code"));
-        snprintf(ack->field, sizeof ack->field, "%s", dw_obj_str(e, "field") ? dw_obj_str(e, "field") : "");
-    }
-    dw_msg_destroy(&a);
-    return 0;
+    return dw_test_recv_ack(dealer, 10000, ack, NULL, 0);
 }
 
 int dw_test_send(void *dealer, dw_msg_t *m, dw_test_ack_t *ack)
