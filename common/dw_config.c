@@ -89,6 +89,12 @@ static const cfg_key_t cfg_keys[] = {
     KEY_INT("pipeline.batch_max", pipeline.batch_max, 1, 100000, "1000", true, "events per stage transaction"),
     KEY_INT("pipeline.catchup_ms", pipeline.catchup_ms, 10, 60000, "500", true,
             "when idle, read the upstream table this often in case an event was missed"),
+    KEY_INT("pipeline.commit_interval_ms", pipeline.commit_interval_ms, 0, 1000, "10", true,
+            "a stage that has just committed gathers events for this long before its next transaction (fewer, "
+            "larger transactions under load; an event after a quiet spell goes at once)"),
+    KEY_TEXT("pipeline.synchronous_commit", CT_BOOL, pipeline.synchronous_commit, "false", true,
+             "whether dw-validate, dw-analyze and dw-route wait for the WAL flush at commit (their work is "
+             "derived from dw-intake's inbox, which always is; dw-intake and dw-notify always wait)"),
 
     KEY_TEXT("notify.pub_endpoint", CT_ENDPOINT, notify.pub_endpoint, "tcp://127.0.0.1:7405", false,
              "PUB socket for subscribers (alerts, tasks, notices, treasury instructions)"),

@@ -65,6 +65,8 @@ typedef struct dw_config {
         char route_events[DW_CFG_STR];    /* pipeline.route_events */
         int batch_max;                    /* pipeline.batch_max: events per stage transaction */
         int catchup_ms;                   /* pipeline.catchup_ms: idle poll of the upstream table */
+        int commit_interval_ms;           /* pipeline.commit_interval_ms: least time between stage transactions */
+        bool synchronous_commit;          /* pipeline.synchronous_commit: derived stages wait for the WAL flush */
     } pipeline;
 
     struct {

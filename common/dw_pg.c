@@ -236,23 +236,71 @@ int dw_copy_end_row(dw_buf_t *b)
     return 0;
 }
 
+/* A quoted array element: " and \ escaped by a backslash. */
+static int array_quoted(dw_buf_t *b, const char *s)
+{
+    if (dw_buf_append(b, "\"", 1))
+        return -1;
+    for (const char *p = s; *p; p++) {
+        if ((*p == '"' || *p == '\\') && dw_buf_append(b, "\\", 1))
+            return -1;
+        if (dw_buf_append(b, p, 1))
+            return -1;
+    }
+    return dw_buf_append(b, "\"", 1);
+}
+
 int dw_pg_text_array(dw_buf_t *b, const char *const *items, size_t n)
 {
     if (dw_buf_append(b, "{", 1))
         return -1;
-    for (size_t i = 0; i < n; i++) {
-        if ((i && dw_buf_append(b, ",", 1)) || dw_buf_append(b, "\"", 1))
+    for (size_t i = 0; i < n; i++)
+        if ((i && dw_buf_append(b, ",", 1)) || array_quoted(b, items[i]))
             return -1;
-        for (const char *p = items[i]; *p; p++) {
-            if ((*p == '"' || *p == '\\') && dw_buf_append(b, "\\", 1))
-                return -1;
-            if (dw_buf_append(b, p, 1))
-                return -1;
-        }
-        if (dw_buf_append(b, "\"", 1))
-            return -1;
-    }
     return dw_buf_append(b, "}", 1);
+}
+
+static int array_next(dw_pg_array_t *a)
+{
+    if (a->closed)
+        return -1;
+    return dw_buf_append(&a->buf, a->n++ ? "," : "{", 1);
+}
+
+int dw_pg_array_text(dw_pg_array_t *a, const char *s)
+{
+    if (array_next(a))
+        return -1;
+    return s ? array_quoted(&a->buf, s) : dw_buf_puts(&a->buf, "NULL");
+}
+
+int dw_pg_array_int(dw_pg_array_t *a, int64_t v)
+{
+    return array_next(a) || dw_buf_printf(&a->buf, "%" PRId64, v) ? -1 : 0;
+}
+
+int dw_pg_array_bytea(dw_pg_array_t *a, const void *p, size_t n)
+{
+    /* "\x..." inside the quotes: the element's text is \x and the hex digits. */
+    if (array_next(a) || dw_buf_puts(&a->buf, "\"\\\\x") || dw_buf_hex(&a->buf, p, n))
+        return -1;
+    return dw_buf_append(&a->buf, "\"", 1);
+}
+
+const char *dw_pg_array_literal(dw_pg_array_t *a)
+{
+    if (!a->closed) {
+        if ((a->n == 0 && dw_buf_append(&a->buf, "{", 1)) || dw_buf_append(&a->buf, "}", 1))
+            return NULL;
+        a->closed = true;
+    }
+    return a->buf.data;
+}
+
+void dw_pg_array_free(dw_pg_array_t *a)
+{
+    dw_buf_free(&a->buf);
+    *a = (dw_pg_array_t)DW_PG_ARRAY_INIT;
 }
 
 int64_t dw_pg_int(const PGresult *res, int r, int c)

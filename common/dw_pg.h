@@ -55,6 +55,27 @@ int dw_copy_end_row(dw_buf_t *b) __attribute__((warn_unused_result));
  * many keys to one statement. */
 int dw_pg_text_array(dw_buf_t *b, const char *const *items, size_t n) __attribute__((warn_unused_result));
 
+/* An array literal built an element at a time: one column of a batch written
+ * by a single INSERT ... SELECT FROM unnest($1::text[], $2::bytea[], ...),
+ * which commits on its own in one round trip (COPY takes four). */
+typedef struct dw_pg_array {
+    dw_buf_t buf;
+    size_t n;
+    bool closed;
+} dw_pg_array_t;
+
+#define DW_PG_ARRAY_INIT      \
+    {                         \
+        DW_BUF_INIT, 0, false \
+    }
+
+int dw_pg_array_text(dw_pg_array_t *a, const char *s) __attribute__((warn_unused_result)); /* NULL: SQL NULL */
+int dw_pg_array_int(dw_pg_array_t *a, int64_t v) __attribute__((warn_unused_result));
+int dw_pg_array_bytea(dw_pg_array_t *a, const void *p, size_t n) __attribute__((warn_unused_result));
+/* The literal ("{}" when empty), owned by a; no element may follow. NULL when out of memory. */
+const char *dw_pg_array_literal(dw_pg_array_t *a);
+void dw_pg_array_free(dw_pg_array_t *a);
+
 /* Whether a bytea column value in text ("\x..." hex) form equals raw[0..n). */
 bool dw_pg_bytea_equals(const char *hex, size_t hex_len, const void *raw, size_t n);
 /* Decodes a bytea column value in text form into out (appending); -1 if malformed. */

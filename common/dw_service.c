@@ -100,6 +100,11 @@ int dw_service_run_stage(dw_service_t *svc, const char *stage, const char *out_e
         .n_upstreams = n_upstreams,
         .batch_max = svc->cfg->pipeline.batch_max,
         .catchup_ms = svc->cfg->pipeline.catchup_ms,
+        .commit_interval_ms = svc->cfg->pipeline.commit_interval_ms,
+        /* A stage whose events stay inside the pipeline may leave the WAL
+         * flush to the next synchronous commit; the one that publishes to
+         * the outside (no internal endpoint: dw-notify) always waits. */
+        .async_commit = out_endpoint != NULL && !svc->cfg->pipeline.synchronous_commit,
     };
     dw_stage_t *s = dw_stage_new(svc->zmq_ctx, svc->pg, &opts, handler, ctx);
     int rc = -1;

@@ -49,6 +49,8 @@ struct dw_stage {
     size_t n_up;
     int batch_max;
     int catchup_ms;
+    int commit_interval_ms;
+    bool async_commit;
     dw_stage_handler_t handler;
     void *ctx;
     extra_t extra[MAX_EXTRA];
@@ -59,6 +61,8 @@ struct dw_stage {
     size_t n_held;
     dw_buf_t arena;
     dw_event_t *events;
+    int64_t last_commit;   /* monotonic ms of the last batch transaction */
+    int64_t cursors_since; /* monotonic ms since which skipped events wait for their cursor write; 0: none */
 
     /* outputs of the batch */
     int64_t out_committed; /* last output seq in stage_events */
@@ -76,6 +80,9 @@ struct dw_stage {
 
 static int load_state(dw_stage_t *self)
 {
+    /* per session: after a reconnect too */
+    if (self->async_commit && dw_pg_exec(self->pg, self->name, "SET synchronous_commit = off", 0, NULL) != 0)
+        return -1;
     const char *p[1] = {self->name};
     if (dw_pg_query_int(self->pg, self->name, "SELECT coalesce(max(seq), 0) FROM stage_events WHERE stage = $1", 1, p,
                         &self->out_committed) != 0)
@@ -105,6 +112,8 @@ dw_stage_t *dw_stage_new(void *zmq_ctx, dw_pg_t *pg, const dw_stage_opts_t *opts
     self->pg = pg;
     self->batch_max = opts->batch_max;
     self->catchup_ms = opts->catchup_ms > 0 ? opts->catchup_ms : 500;
+    self->commit_interval_ms = opts->commit_interval_ms > 0 ? opts->commit_interval_ms : 0;
+    self->async_commit = opts->async_commit;
     self->handler = *handler;
     self->ctx = ctx;
     self->held = calloc((size_t)opts->batch_max, sizeof *self->held);
@@ -205,10 +214,17 @@ int dw_stage_emit_msg(dw_stage_t *self, const dw_msg_t *msg, const char *key)
     return rc;
 }
 
-/* Takes one event into the batch if it is the next one from its upstream. */
+/* Takes the next event of an upstream into the batch, or only past it when
+ * the stage has no use for its type. */
 static int hold(dw_stage_t *self, size_t up, int64_t seq, const char *type, const char *key, const void *payload,
                 size_t len)
 {
+    if (self->handler.wants && !self->handler.wants(self->ctx, type)) {
+        self->up[up].pending = seq;
+        if (!self->cursors_since)
+            self->cursors_since = dw_mono_ms();
+        return 0;
+    }
     held_t *h = &self->held[self->n_held];
     h->up = up;
     h->seq = seq;
@@ -310,10 +326,19 @@ static int resync(dw_stage_t *self)
     return 0;
 }
 
-/* One transaction: the handler's work, the stage's events, the cursors. */
+static bool cursors_moved(const dw_stage_t *self)
+{
+    for (size_t i = 0; i < self->n_up; i++)
+        if (self->up[i].pending != self->up[i].committed)
+            return true;
+    return false;
+}
+
+/* One transaction: the handler's work, the stage's events, the cursors. With
+ * nothing held, only the cursors (events the stage skipped). */
 static int run_batch(dw_stage_t *self)
 {
-    if (self->n_held == 0)
+    if (self->n_held == 0 && !cursors_moved(self))
         return 0;
     for (size_t i = 0; i < self->n_held; i++) {
         held_t *h = &self->held[i];
@@ -327,7 +352,7 @@ static int run_batch(dw_stage_t *self)
         };
     }
     int rc = dw_pg_begin(self->pg);
-    if (rc == 0)
+    if (rc == 0 && self->n_held > 0)
         rc = self->handler.batch(self->ctx, self, self->pg, self->events, self->n_held);
     if (rc == 0 && self->n_out > 0 &&
         dw_pg_copy(self->pg, self->name, "COPY stage_events (stage, seq, type, key, payload) FROM STDIN",
@@ -344,6 +369,8 @@ static int run_batch(dw_stage_t *self)
         return -1;
     }
     self->retry_ms = 0;
+    self->last_commit = dw_mono_ms();
+    self->cursors_since = 0;
     for (size_t i = 0; i < self->n_up; i++)
         self->up[i].committed = self->up[i].pending;
     self->out_committed = self->out_next - 1;
@@ -356,14 +383,15 @@ static int run_batch(dw_stage_t *self)
 }
 
 /* Reads up to a batch of missing events of upstream i from its table. Returns
- * the number taken into the batch, or -1; *hole is set when the table skips a
+ * the number read (held or skipped), or -1; *hole is set when the table skips a
  * number (a row not visible yet, or one deleted behind our back). */
 static int catch_up_one(dw_stage_t *self, size_t i, bool *hole)
 {
     upstream_t *u = &self->up[i];
     char since[24], limit[24];
     snprintf(since, sizeof since, "%" PRId64, u->pending);
-    snprintf(limit, sizeof limit, "%d", self->batch_max - (int)self->n_held);
+    int limit_n = self->batch_max - (int)self->n_held;
+    snprintf(limit, sizeof limit, "%d", limit_n);
     PGresult *res;
     if (strcmp(u->name, "intake") == 0) {
         const char *p[2] = {since, limit};
@@ -403,7 +431,7 @@ static int catch_up_one(dw_stage_t *self, size_t i, bool *hole)
     }
     dw_buf_free(&bytes);
     PQclear(res);
-    if (held >= 0 && !*hole && rows < self->batch_max)
+    if (held >= 0 && !*hole && rows < limit_n)
         u->behind = false;
     return held;
 }
@@ -423,7 +451,7 @@ static int catch_up(dw_stage_t *self)
             }
             got += n;
         }
-        if (got > 0 && run_batch(self) != 0)
+        if (self->n_held > 0 && run_batch(self) != 0)
             return -1;
         if (hole) {
             self->hole_tries++;
@@ -469,6 +497,19 @@ static void read_live(dw_stage_t *self, size_t i)
     }
 }
 
+/* When the batch in hand is due: at once when full, else commit_interval_ms
+ * after the last commit; skipped events' cursors within catchup_ms. */
+static int64_t batch_due(const dw_stage_t *self)
+{
+    if (self->n_held >= (size_t)self->batch_max)
+        return 0;
+    if (self->n_held > 0)
+        return self->last_commit + self->commit_interval_ms;
+    if (self->cursors_since)
+        return self->cursors_since + self->catchup_ms;
+    return INT64_MAX;
+}
+
 int dw_stage_run(dw_stage_t *self, int signal_fd)
 {
     zmq_pollitem_t items[MAX_UPSTREAMS + MAX_EXTRA + 1];
@@ -488,6 +529,8 @@ int dw_stage_run(dw_stage_t *self, int signal_fd)
         for (size_t i = 0; i < self->n_up; i++)
             behind |= self->up[i].behind;
         int64_t due = next_catchup < next_tick ? next_catchup : next_tick;
+        if (!self->need_resync && batch_due(self) < due)
+            due = batch_due(self);
         if ((behind || self->need_resync) && self->retry_after < due)
             due = self->retry_after; /* never spin while waiting to retry */
         long timeout = due <= now ? 0 : (long)(due - now);
@@ -503,13 +546,15 @@ int dw_stage_run(dw_stage_t *self, int signal_fd)
                 dw_log_warn(self->name, "SIGHUP: the configuration is read at start only; restart to apply changes");
             } else {
                 dw_log_info(self->name, "signal %d: stopping", sig);
+                if (!self->need_resync)
+                    (void)run_batch(self); /* what is in hand, and the cursors of skipped events */
                 return 0;
             }
         }
         for (size_t i = 0; i < self->n_up; i++)
             if (items[i].revents & ZMQ_POLLIN)
                 read_live(self, i);
-        if (self->n_held > 0 && !self->need_resync)
+        if (!self->need_resync && dw_mono_ms() >= batch_due(self))
             (void)run_batch(self);
         for (size_t i = 0; i < self->n_extra; i++)
             if (items[self->n_up + i].revents & ZMQ_POLLIN)

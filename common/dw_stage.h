@@ -41,6 +41,10 @@ typedef struct dw_stage_handler {
     int (*batch)(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_event_t *events, size_t n);
     /* After each batch: committed or rolled back (drop cached state then). May be NULL. */
     void (*after)(void *ctx, dw_stage_t *stage, bool committed);
+    /* Whether the stage does anything with events of this type. Others only
+     * move its cursor, written with its next batch or within catchup_ms, so
+     * a stream the stage ignores costs it no transaction each. NULL: all. */
+    bool (*wants)(void *ctx, const char *type);
     /* Every tick_ms, outside any transaction. May be NULL. */
     void (*tick)(void *ctx, dw_stage_t *stage, dw_pg_t *pg);
     int tick_ms;
@@ -58,6 +62,16 @@ typedef struct dw_stage_opts {
     size_t n_upstreams;
     int batch_max;
     int catchup_ms;
+    /* After a commit, events are gathered this long before the next batch
+     * (unless a full batch is ready): one transaction per interval under
+     * load, none of the wait after a quiet spell. 0: as soon as read. */
+    int commit_interval_ms;
+    /* Commit without waiting for the WAL flush (synchronous_commit off). Only
+     * for a stage whose every output is derived from an upstream table and
+     * stays inside the pipeline: a crash can lose its last commits, which it
+     * then redoes from its cursor, and a later synchronous commit of any
+     * stage flushes them first, so nothing downstream outlives them. */
+    bool async_commit;
 } dw_stage_opts_t;
 
 dw_stage_t *dw_stage_new(void *zmq_ctx, dw_pg_t *pg, const dw_stage_opts_t *opts, const dw_stage_handler_t *handler,

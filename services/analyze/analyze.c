@@ -372,8 +372,15 @@ static void analyze_after(void *ctx, dw_stage_t *stage, bool committed)
         self->reload = true;
 }
 
+/* The facts the analysis reads; documents passed on by dw-validate pass by. */
+static bool analyze_wants(void *ctx, const char *type)
+{
+    (void)ctx;
+    return strcmp(type, "fact.payment") == 0 || strcmp(type, "fact.budget") == 0;
+}
+
 const dw_stage_handler_t *dw_analyze_handler(void)
 {
-    static const dw_stage_handler_t handler = {.batch = analyze_batch, .after = analyze_after};
+    static const dw_stage_handler_t handler = {.batch = analyze_batch, .after = analyze_after, .wants = analyze_wants};
     return &handler;
 }

@@ -418,43 +418,75 @@ out:
     return rc;
 }
 
-static int copy_rows(dw_intake_t *self)
+/* The batch's inbox rows and rejects, as one statement that commits on its
+ * own: a single round trip (COPY inside BEGIN/COMMIT takes four, and each
+ * waits for the scheduler on a busy machine — that wait is the ack's tail). */
+enum {
+    IN_SEQ,
+    IN_SRC,
+    IN_ID,
+    IN_TYPE,
+    IN_TS,
+    IN_RAW,
+    RJ_SRC,
+    RJ_ID,
+    RJ_TYPE,
+    RJ_CODE,
+    RJ_FIELD,
+    RJ_MSG,
+    RJ_RAW,
+    RJ_SIZE,
+    N_COLUMNS
+};
+
+static int write_rows(dw_intake_t *self)
 {
-    dw_buf_t inbox = DW_BUF_INIT, rejects = DW_BUF_INIT;
-    int64_t n_inbox = 0, n_rejects = 0;
+    dw_pg_array_t col[N_COLUMNS];
+    for (int c = 0; c < N_COLUMNS; c++)
+        col[c] = (dw_pg_array_t)DW_PG_ARRAY_INIT;
+    size_t n_rows = 0;
     int rc = -1;
     for (size_t i = 0; i < self->n_pend; i++) {
         pending_t *p = &self->pend[i];
         if (p->store) {
-            if (dw_copy_int(&inbox, p->seq) || dw_copy_text(&inbox, p->src) || dw_copy_text(&inbox, p->id) ||
-                dw_copy_text(&inbox, p->type) || dw_copy_int(&inbox, p->producer_ts) ||
-                dw_copy_bytea(&inbox, raw_of(self, p), p->raw_len) || dw_copy_end_row(&inbox))
+            if (dw_pg_array_int(&col[IN_SEQ], p->seq) || dw_pg_array_text(&col[IN_SRC], p->src) ||
+                dw_pg_array_text(&col[IN_ID], p->id) || dw_pg_array_text(&col[IN_TYPE], p->type) ||
+                dw_pg_array_int(&col[IN_TS], p->producer_ts) ||
+                dw_pg_array_bytea(&col[IN_RAW], raw_of(self, p), p->raw_len))
                 goto out;
-            n_inbox++;
+            n_rows++;
         } else if (p->err.code != DW_OK) {
-            if (dw_copy_text(&rejects, "intake") ||
-                (p->src[0] ? dw_copy_text(&rejects, p->src) : dw_copy_null(&rejects)) ||
-                (p->id[0] ? dw_copy_text(&rejects, p->id) : dw_copy_null(&rejects)) ||
-                (p->type[0] ? dw_copy_text(&rejects, p->type) : dw_copy_null(&rejects)) ||
-                dw_copy_text(&rejects, dw_code_name(p->err.code)) ||
-                (p->err.field[0] ? dw_copy_text(&rejects, p->err.field) : dw_copy_null(&rejects)) ||
-                dw_copy_text(&rejects, p->err.message) || dw_copy_bytea(&rejects, raw_of(self, p), p->raw_len) ||
-                dw_copy_int(&rejects, (int64_t)p->raw_size) || dw_copy_end_row(&rejects))
+            if (dw_pg_array_text(&col[RJ_SRC], p->src[0] ? p->src : NULL) ||
+                dw_pg_array_text(&col[RJ_ID], p->id[0] ? p->id : NULL) ||
+                dw_pg_array_text(&col[RJ_TYPE], p->type[0] ? p->type : NULL) ||
+                dw_pg_array_text(&col[RJ_CODE], dw_code_name(p->err.code)) ||
+                dw_pg_array_text(&col[RJ_FIELD], p->err.field[0] ? p->err.field : NULL) ||
+                dw_pg_array_text(&col[RJ_MSG], p->err.message) ||
+                dw_pg_array_bytea(&col[RJ_RAW], raw_of(self, p), p->raw_len) ||
+                dw_pg_array_int(&col[RJ_SIZE], (int64_t)p->raw_size))
                 goto out;
-            n_rejects++;
+            n_rows++;
         }
     }
-    if (n_inbox && dw_pg_copy(self->pg, "intake", "COPY inbox (seq, src, id, type, producer_ts, raw) FROM STDIN",
-                              &inbox) != n_inbox)
+    if (n_rows == 0) {
+        rc = 0;
         goto out;
-    if (n_rejects && dw_pg_copy(self->pg, "intake",
-                                "COPY rejects (stage, src, id, type, code, field, message, raw, raw_size) FROM STDIN",
-                                &rejects) != n_rejects)
-        goto out;
-    rc = 0;
+    }
+    const char *params[N_COLUMNS];
+    for (int c = 0; c < N_COLUMNS; c++)
+        if (!(params[c] = dw_pg_array_literal(&col[c])))
+            goto out;
+    /* A data-modifying WITH runs to completion whether or not it is read. */
+    rc = dw_pg_exec(self->pg, "intake",
+                    "WITH rejected AS (INSERT INTO rejects (stage, src, id, type, code, field, message, raw, raw_size) "
+                    "SELECT 'intake', * FROM unnest($7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
+                    "$12::text[], $13::bytea[], $14::bigint[])) "
+                    "INSERT INTO inbox (seq, src, id, type, producer_ts, raw) "
+                    "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bytea[])",
+                    N_COLUMNS, params);
 out:
-    dw_buf_free(&inbox);
-    dw_buf_free(&rejects);
+    for (int c = 0; c < N_COLUMNS; c++)
+        dw_pg_array_free(&col[c]);
     return rc;
 }
 
@@ -488,9 +520,9 @@ static void flush(dw_intake_t *self)
     if (dw_pg_broken(self->pg) && dw_pg_reconnect(self->pg) == 0 && load_next_seq(self) != 0)
         dw_log_error(NULL, "could not read the inbox sequence after reconnecting");
     int64_t first_seq = self->next_seq;
-    int rc = firsts ? dw_pg_begin(self->pg) : -1;
-    if (rc == 0)
-        rc = match_stored(self, firsts, n_firsts);
+    /* No BEGIN: the lookup reads committed rows either way (dw-intake is the
+     * inbox's only writer), and the write is one statement, one transaction. */
+    int rc = firsts ? match_stored(self, firsts, n_firsts) : -1;
     if (rc == 0) {
         /* Sequence numbers in arrival order; repeats take their first's fate. */
         for (size_t i = 0; i < self->n_pend; i++) {
@@ -514,14 +546,11 @@ static void flush(dw_intake_t *self)
                 p->seq = f->seq;
             }
         }
-        rc = copy_rows(self);
+        rc = write_rows(self);
     }
-    if (rc == 0)
-        rc = dw_pg_commit(self->pg);
     free(firsts);
     size_t stored = 0, dups = 0, refused = 0;
     if (rc != 0) {
-        dw_pg_rollback(self->pg);
         self->next_seq = first_seq;
         for (size_t i = 0; i < self->n_pend; i++) {
             pending_t *p = &self->pend[i];

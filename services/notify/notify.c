@@ -120,6 +120,18 @@ static int topic_of(const dw_msg_t *m, char *topic, size_t n)
     return w > 0 && (size_t)w < n ? 0 : -1;
 }
 
+/* The event types topic_of publishes; facts (every payment) pass by. */
+static bool notify_wants(void *ctx, const char *type)
+{
+    (void)ctx;
+    static const char *const published[] = {"alert.event", "task.event", "notice", "treasury.instruction",
+                                            "reject.notice"};
+    for (size_t k = 0; k < sizeof published / sizeof *published; k++)
+        if (strcmp(type, published[k]) == 0)
+            return true;
+    return false;
+}
+
 static int notify_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_event_t *ev, size_t n)
 {
     (void)stage;
@@ -380,6 +392,6 @@ void dw_notify_on_replay(void *ctx, dw_stage_t *stage, void *sock)
 const dw_stage_handler_t *dw_notify_handler(void)
 {
     static const dw_stage_handler_t handler = {
-        .batch = notify_batch, .after = notify_after, .tick = heartbeat, .tick_ms = 1000};
+        .batch = notify_batch, .after = notify_after, .wants = notify_wants, .tick = heartbeat, .tick_ms = 1000};
     return &handler;
 }

@@ -140,8 +140,15 @@ static void route_after(void *ctx, dw_stage_t *stage, bool committed)
         self->reload = true;
 }
 
+/* Alert changes open cases; the other analysis events pass by. */
+static bool route_wants(void *ctx, const char *type)
+{
+    (void)ctx;
+    return strcmp(type, "alert.event") == 0;
+}
+
 const dw_stage_handler_t *dw_route_handler(void)
 {
-    static const dw_stage_handler_t handler = {.batch = route_batch, .after = route_after};
+    static const dw_stage_handler_t handler = {.batch = route_batch, .after = route_after, .wants = route_wants};
     return &handler;
 }

@@ -164,6 +164,12 @@ int main(void)
     CHECK(dw_test_send(dealer, dw_test_payment("T-0004", "GK2026000004", "2026-07-31", 100), &a) == 0);
     CHECK(a.ok && a.seq == 4);
     CHECK_INT(dw_harness_wait_int(&h, "SELECT count(*) FROM payments", 3, 5000), 3);
+    /* dw-notify publishes none of validate's facts: it passes them by and
+     * records how far it read within catchup_ms, with no batch of its own. */
+    CHECK_INT(dw_harness_wait_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'notify' AND upstream = 'validate'",
+                                  4, 5000),
+              4);
+    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM outbox WHERE stream = 'alert'"), 1);
 
     zmq_close(sub);
     zmq_close(dealer);
