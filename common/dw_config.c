@@ -113,6 +113,14 @@ static const cfg_key_t cfg_keys[] = {
     KEY_TEXT("clock.as_of", CT_DATE, clock.as_of, "", true,
              "business date to run as (YYYY-MM-DD); empty = today in Asia/Shanghai"),
 
+    KEY_TEXT("analyze.rules_file", CT_STRING, analyze.rules_file, "", true,
+             "dw-analyze's rule catalogue (time progress, form rounds, thresholds, scores): empty = the copy of "
+             "deploy/analysis_rules.yaml built into dw-analyze; else a file, absolute or relative to the directory of "
+             "this configuration file; read again on SIGHUP"),
+    KEY_INT("analyze.tick_ms", analyze.tick_ms, 100, 60000, "1000", true,
+            "how often dw-analyze looks whether the business date has moved on (then every project of the year is "
+            "analysed again: lag grows with no new payment) and for re-analysis requests (dwctl reanalyze)"),
+
     KEY_TEXT("validate.rules_file", CT_STRING, validate.rules_file, "", false,
              "dw-validate's rule catalogue: empty = the copy of deploy/validation_rules.yaml built into dw-validate; "
              "else a file, absolute or relative to the directory of this configuration file"),
@@ -910,4 +918,17 @@ bool dw_config_reload_check(const dw_config_t *running, const dw_config_t *next,
         }
     }
     return true;
+}
+
+void dw_config_file_path(const dw_config_t *cfg, const char *file, char *out, size_t n)
+{
+    if (!*file || file[0] == '/') {
+        snprintf(out, n, "%s", file);
+        return;
+    }
+    const char *slash = strrchr(cfg->path, '/');
+    if (!slash)
+        snprintf(out, n, "%s", file);
+    else
+        snprintf(out, n, "%.*s/%s", (int)(slash - cfg->path), cfg->path, file);
 }

@@ -87,6 +87,12 @@ typedef struct dw_config {
     } clock;
 
     struct {
+        /* analyze.rules_file: the analysis catalogue; "" = the built-in copy of deploy/analysis_rules.yaml */
+        char rules_file[DW_CFG_STR];
+        int tick_ms; /* analyze.tick_ms: how often the business date and re-analysis requests are looked at */
+    } analyze;
+
+    struct {
         /* validate.rules_file: the rule catalogue; "" = the copy of deploy/validation_rules.yaml built into
            dw-validate, else a path, absolute or relative to the directory of this configuration file */
         char rules_file[DW_CFG_STR];
@@ -106,6 +112,10 @@ dw_config_t *dw_config_load(const char *path, char *err, size_t errlen) __attrib
 /* Defaults only (no file, no environment); NULL only when out of memory. */
 dw_config_t *dw_config_defaults(void) __attribute__((warn_unused_result));
 void dw_config_destroy(dw_config_t **self_p);
+
+/* A file the configuration names (a rule catalogue): as given when absolute
+ * or empty, else relative to the configuration file's directory, like an include. */
+void dw_config_file_path(const dw_config_t *cfg, const char *file, char *out, size_t n);
 
 /* The business section (业务股室) that looks after dept_code, or NULL. */
 const dw_cfg_section_t *dw_config_business_section(const dw_config_t *cfg, const char *dept_code);

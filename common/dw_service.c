@@ -6,15 +6,17 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "dw_date.h"
 #include "dw_log.h"
 #include "dw_zmq.h"
 
 static void usage(FILE *out, const char *name)
 {
     fprintf(out,
-            "usage: %s [--config FILE] [--log-level debug|info|warn|error]\n"
+            "usage: %s [--config FILE] [--log-level debug|info|warn|error] [--as-of YYYY-MM-DD]\n"
             "  --config FILE     the dualwatch config (default deploy/dualwatch.yaml)\n"
             "  --log-level L     overrides log.level\n"
+            "  --as-of DATE      the business date to run as (overrides clock.as_of; for replays and tests)\n"
             "environment: DW_DATABASE_CONNINFO overrides database.conninfo\n",
             name);
 }
@@ -25,15 +27,17 @@ int dw_service_start(dw_service_t *svc, const char *name, int argc, char **argv)
     svc->name = name;
     svc->signal_fd = -1;
     const char *config_path = "deploy/dualwatch.yaml";
-    const char *level_override = NULL;
+    const char *level_override = NULL, *as_of = NULL;
     static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
                                              {"log-level", required_argument, NULL, 'l'},
+                                             {"as-of", required_argument, NULL, 'a'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     int ch;
-    while ((ch = getopt_long(argc, argv, "c:l:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "c:l:a:h", longopts, NULL)) != -1) {
         switch (ch) {
         case 'c': config_path = optarg; break;
+        case 'a': as_of = optarg; break;
         case 'l': level_override = optarg; break;
         case 'h': usage(stdout, name); return -1;
         default: usage(stderr, name); return -1;
@@ -48,6 +52,14 @@ int dw_service_start(dw_service_t *svc, const char *name, int argc, char **argv)
     if (!svc->cfg) {
         fprintf(stderr, "%s: bad configuration: %s\n", name, err);
         return -1;
+    }
+    if (as_of) {
+        dw_date_t d;
+        if (!dw_date_parse(as_of, &d)) {
+            fprintf(stderr, "%s: --as-of: \"%s\" is not a date (YYYY-MM-DD)\n", name, as_of);
+            goto fail;
+        }
+        dw_date_format(d, svc->cfg->clock.as_of);
     }
     int level = svc->cfg->log_level;
     if (level_override && (level = dw_log_level_parse(level_override)) < 0) {

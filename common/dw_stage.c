@@ -334,12 +334,10 @@ static bool cursors_moved(const dw_stage_t *self)
     return false;
 }
 
-/* One transaction: the handler's work, the stage's events, the cursors. With
- * nothing held, only the cursors (events the stage skipped). */
-static int run_batch(dw_stage_t *self)
+/* One transaction: the work (the handler's batch over the held events, or a
+ * job), the stage's events, the cursors; published after the commit. */
+static int transact(dw_stage_t *self, int (*job)(void *ctx, dw_stage_t *stage, dw_pg_t *pg), void *job_ctx)
 {
-    if (self->n_held == 0 && !cursors_moved(self))
-        return 0;
     for (size_t i = 0; i < self->n_held; i++) {
         held_t *h = &self->held[i];
         self->events[i] = (dw_event_t){
@@ -354,6 +352,8 @@ static int run_batch(dw_stage_t *self)
     int rc = dw_pg_begin(self->pg);
     if (rc == 0 && self->n_held > 0)
         rc = self->handler.batch(self->ctx, self, self->pg, self->events, self->n_held);
+    if (rc == 0 && job)
+        rc = job(job_ctx, self, self->pg);
     if (rc == 0 && self->n_out > 0 &&
         dw_pg_copy(self->pg, self->name, "COPY stage_events (stage, seq, type, key, payload) FROM STDIN",
                    &self->out_rows) != (int64_t)self->n_out)
@@ -364,7 +364,8 @@ static int run_batch(dw_stage_t *self)
         rc = dw_pg_commit(self->pg);
     if (rc != 0) {
         dw_pg_rollback(self->pg);
-        dw_log_error(self->name, "batch of %zu events rolled back; will read them again", self->n_held);
+        dw_log_error(self->name, "%s of %zu events rolled back; will read them again", job ? "job" : "batch",
+                     self->n_held);
         failed(self);
         return -1;
     }
@@ -380,6 +381,21 @@ static int run_batch(dw_stage_t *self)
     dw_log_debug(self->name, "committed %zu events, emitted %zu", self->n_held, self->n_out);
     reset_batch(self);
     return 0;
+}
+
+/* The held events (or, with none, the cursors of skipped events). */
+static int run_batch(dw_stage_t *self)
+{
+    if (self->n_held == 0 && !cursors_moved(self))
+        return 0;
+    return transact(self, NULL, NULL);
+}
+
+int dw_stage_run_job(dw_stage_t *self, int (*job)(void *ctx, dw_stage_t *stage, dw_pg_t *pg), void *job_ctx)
+{
+    if (self->need_resync)
+        return -1;
+    return transact(self, job, job_ctx);
 }
 
 /* Reads up to a batch of missing events of upstream i from its table. Returns
@@ -542,7 +558,9 @@ int dw_stage_run(dw_stage_t *self, int signal_fd)
         }
         if (items[n - 1].revents & ZMQ_POLLIN) {
             int sig = dw_signal_read(signal_fd);
-            if (sig == SIGHUP) {
+            if (sig == SIGHUP && self->handler.reload) {
+                self->handler.reload(self->ctx, self);
+            } else if (sig == SIGHUP) {
                 dw_log_warn(self->name, "SIGHUP: the configuration is read at start only; restart to apply changes");
             } else {
                 dw_log_info(self->name, "signal %d: stopping", sig);

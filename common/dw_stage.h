@@ -45,6 +45,9 @@ typedef struct dw_stage_handler {
      * move its cursor, written with its next batch or within catchup_ms, so
      * a stream the stage ignores costs it no transaction each. NULL: all. */
     bool (*wants)(void *ctx, const char *type);
+    /* On SIGHUP: read what the stage may read again (e.g. a rule catalogue).
+     * NULL: the stage says its configuration is read at start only. */
+    void (*reload)(void *ctx, dw_stage_t *stage);
     /* Every tick_ms, outside any transaction. May be NULL. */
     void (*tick)(void *ctx, dw_stage_t *stage, dw_pg_t *pg);
     int tick_ms;
@@ -93,6 +96,13 @@ int dw_stage_add_socket(dw_stage_t *self, void *sock, void (*on_ready)(void *ctx
 
 /* Runs until a signal arrives on signal_fd (SIGTERM/SIGINT). 0 on a clean stop. */
 int dw_stage_run(dw_stage_t *self, int signal_fd);
+
+/* Work the clock starts (e.g. dw-analyze's daily run), from the tick: job
+ * runs in a transaction with the events in hand, may write and emit like a
+ * batch, and its events are published after the commit. -1 when it failed
+ * (rolled back; the stage resynchronises as after a failed batch). */
+int dw_stage_run_job(dw_stage_t *self, int (*job)(void *ctx, dw_stage_t *stage, dw_pg_t *pg), void *job_ctx)
+    __attribute__((warn_unused_result));
 
 dw_pg_t *dw_stage_pg(dw_stage_t *self);
 const char *dw_stage_name(const dw_stage_t *self);

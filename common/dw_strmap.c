@@ -132,3 +132,12 @@ void *dw_strmap_put(dw_strmap_t *self, const char *key, bool *created)
         *created = true;
     return s + 1;
 }
+
+void dw_strmap_each(dw_strmap_t *self, void (*fn)(void *ctx, const char *key, void *value), void *ctx)
+{
+    for (size_t i = 0; i < self->cap; i++) {
+        slot_t *s = slot_at(self, i);
+        if (s->key)
+            fn(ctx, s->key, s + 1);
+    }
+}

@@ -23,5 +23,7 @@ void *dw_strmap_put(dw_strmap_t *self, const char *key, bool *created);
 /* Forgets every key (keeps the memory). */
 void dw_strmap_clear(dw_strmap_t *self);
 size_t dw_strmap_size(const dw_strmap_t *self);
+/* Calls fn for every key and its value, in no particular order; fn must not put or clear. */
+void dw_strmap_each(dw_strmap_t *self, void (*fn)(void *ctx, const char *key, void *value), void *ctx);
 
 #endif

@@ -5,65 +5,48 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "a_alerts.h"
+#include "a_catalogue.h"
+#include "a_load.h"
+#include "a_rules.h"
 #include "dw_date.h"
 #include "dw_log.h"
-#include "dw_money.h"
 #include "dw_msg.h"
+#include "dw_strmap.h"
 
-/* A compliance rule fed by one validation flag. */
-typedef struct flag_rule {
-    const char *flag; /* from fact.payment flags */
-    const char *rule_id;
-    const char *title;       /* the seed's term */
-    const char *disposition; /* 000 §13: what the sections are recommended to do */
-} flag_rule_t;
-
-static const flag_rule_t flag_rules[] = {
-    {"over_budget", "over_budget", "超预算开支", "暂停实施、停止拨付并调减预算，及时纠偏止损"},
-    {"no_budget", "no_budget", "无预算开支", "暂停实施、停止拨付，核实支付依据"},
-};
-#define N_FLAG_RULES (sizeof flag_rules / sizeof *flag_rules)
-
-/* An open alert as this batch sees it. */
-typedef struct alert {
-    int64_t alert_id;
-    char project_code[64];
-    char rule_id[64];
-    char level[16];
-    int64_t expected_fen, actual_fen;
-    char message[512];
-    bool is_new;  /* inserted by this batch */
-    bool dirty;   /* figures changed: update the row */
-    bool cleared; /* closed by this batch */
-} alert_t;
+#define CHUNK_PROJECTS 200 /* projects loaded and evaluated at a time in a whole-year run */
 
 struct dw_analyze {
     const dw_config_t *cfg;
-    dw_pg_t *pg;
-    int64_t next_alert_id;
-    bool reload; /* after a rollback: read next_alert_id again */
+    dw_a_catalogue_t *catalogue;
+    dw_a_alerts_t *alerts;
+    char last_daily[11]; /* business date of the last whole-year run */
+    bool rerun;          /* the rules changed: run the day again even if it was run */
 };
 
-static int load_next_id(dw_analyze_t *self)
+static dw_a_catalogue_t *load_catalogue(const dw_config_t *cfg, char *err, size_t errlen)
 {
-    if (dw_pg_query_int(self->pg, "analyze", "SELECT coalesce(max(alert_id), 0) + 1 FROM alerts", 0, NULL,
-                        &self->next_alert_id) != 0)
-        return -1;
-    self->reload = false;
-    return 0;
+    char path[DW_CFG_STR * 2];
+    dw_config_file_path(cfg, cfg->analyze.rules_file, path, sizeof path);
+    return *path ? dw_a_catalogue_load(path, err, errlen) : dw_a_catalogue_builtin(err, errlen);
 }
 
 dw_analyze_t *dw_analyze_new(const dw_config_t *cfg, dw_pg_t *pg)
 {
+    (void)pg;
     dw_analyze_t *self = calloc(1, sizeof *self);
     if (!self)
         return NULL;
     self->cfg = cfg;
-    self->pg = pg;
-    if (load_next_id(self) != 0) {
-        free(self);
+    char err[512];
+    self->catalogue = load_catalogue(cfg, err, sizeof err);
+    self->alerts = dw_a_alerts_new();
+    if (!self->catalogue || !self->alerts) {
+        dw_log_error(NULL, "analysis rules: %s", self->catalogue ? "out of memory" : err);
+        dw_analyze_destroy(&self);
         return NULL;
     }
+    dw_log_info(NULL, "analysis rules from %s", dw_a_catalogue_source(self->catalogue));
     return self;
 }
 
@@ -71,26 +54,119 @@ void dw_analyze_destroy(dw_analyze_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    dw_a_catalogue_destroy(&(*self_p)->catalogue);
+    dw_a_alerts_destroy(&(*self_p)->alerts);
     free(*self_p);
     *self_p = NULL;
 }
 
-/* The business date the analysis speaks for: clock.as_of, or today in Asia/Shanghai. */
-static void as_of_date(const dw_analyze_t *self, char out[11])
+/* The business date the analysis speaks for: clock.as_of (or --as-of), else today in Asia/Shanghai. */
+static dw_date_t as_of_date(const dw_analyze_t *self)
 {
     dw_date_t d;
     if (self->cfg->clock.as_of[0] && dw_date_parse(self->cfg->clock.as_of, &d))
-        dw_date_format(d, out);
-    else
-        dw_date_format(dw_business_date(dw_now_ms()), out);
+        return d;
+    return dw_business_date(dw_now_ms());
 }
 
-static int64_t int_of(const dw_obj_t *o, const char *field)
+/* The date a fiscal year is judged at: the as-of date within the year, its
+ * last day once the year is over. false for a year that has not begun. */
+static bool judged_at(dw_date_t as_of, int fiscal_year, dw_date_t *at)
 {
-    int64_t v = 0;
-    (void)dw_obj_int(o, field, &v);
-    return v;
+    if (as_of.year < fiscal_year)
+        return false;
+    *at = as_of.year > fiscal_year ? (dw_date_t){fiscal_year, 12, 31} : as_of;
+    return true;
 }
+
+/* ---- evaluation ---------------------------------------------------------- */
+
+typedef struct evaluation {
+    dw_a_evaluated_t *evaluated;
+    dw_a_finding_t **findings;
+    size_t n;
+} evaluation_t;
+
+static void evaluation_free(evaluation_t *e)
+{
+    for (size_t i = 0; i < e->n; i++)
+        free(e->findings[i]);
+    free(e->findings);
+    free(e->evaluated);
+    *e = (evaluation_t){0};
+}
+
+/* Every rule over every project loaded. */
+static int evaluate(const dw_analyze_t *self, const dw_a_projects_t *ps, dw_date_t at, evaluation_t *e)
+{
+    e->evaluated = calloc(ps->n + 1, sizeof *e->evaluated);
+    e->findings = calloc(ps->n + 1, sizeof *e->findings);
+    if (!e->evaluated || !e->findings)
+        return -1;
+    for (size_t i = 0; i < ps->n; i++) {
+        const dw_a_project_t *p = &ps->items[i];
+        dw_a_progress_t tp = dw_a_time_progress(dw_a_catalogue_time(self->catalogue), p->fiscal_year, at);
+        size_t cap = 32 + 4 * p->n_indicators, got;
+        for (;;) {
+            dw_a_finding_t *f = realloc(e->findings[e->n], cap * sizeof *f);
+            if (!f)
+                return -1;
+            e->findings[e->n] = f;
+            got = dw_a_rules_evaluate(self->catalogue, p, tp, at, f, cap);
+            if (got <= cap)
+                break;
+            cap = got;
+        }
+        e->evaluated[e->n] = (dw_a_evaluated_t){.project_code = p->project_code,
+                                                .dept_code = p->dept_code[0] ? p->dept_code : "-",
+                                                .findings = e->findings[e->n],
+                                                .n = got,
+                                                .complete = true};
+        e->n++;
+    }
+    return 0;
+}
+
+/* Loads, evaluates and lays over the open alerts: the projects codes[0..n)
+ * of one fiscal year (all of them when codes is NULL, a chunk at a time). */
+static int analyse_projects(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, int fiscal_year,
+                            const char *const *codes, size_t n, dw_date_t at, size_t *projects, size_t *changes)
+{
+    dw_a_projects_t ps = DW_A_PROJECTS_INIT;
+    evaluation_t e = {0};
+    size_t changed = 0;
+    int rc = -1;
+    if (dw_a_load_projects(pg, fiscal_year, codes, n, at, &ps) == 0 && evaluate(self, &ps, at, &e) == 0 &&
+        dw_a_alerts_apply(self->alerts, pg, stage, fiscal_year, e.evaluated, e.n, at, &changed) == 0)
+        rc = 0;
+    *projects += ps.n;
+    *changes += changed;
+    evaluation_free(&e);
+    dw_a_projects_free(&ps);
+    return rc;
+}
+
+/* ---- facts --------------------------------------------------------------- */
+
+/* What a batch does to one project's day (project_days). */
+typedef struct day_delta {
+    int64_t fiscal_year;
+    char project_code[64], dept_code[40], pay_date[11];
+    int64_t paid, reversed, no_budget, on_hold, econ_mismatch, payments;
+} day_delta_t;
+
+typedef struct touched {
+    int64_t fiscal_year;
+    char project_code[64];
+} touched_t;
+
+typedef struct batch {
+    dw_strmap_t *days;    /* "year\x1fproject\x1fdate" -> day_delta_t */
+    dw_strmap_t *touched; /* "year\x1fproject" -> touched_t */
+    dw_a_finding_t *recon;
+    char (*recon_dates)[11];
+    size_t n_recon;
+} batch_t;
 
 static bool has_flag(const dw_obj_t *b, const char *flag)
 {
@@ -100,268 +176,391 @@ static bool has_flag(const dw_obj_t *b, const char *flag)
     return false;
 }
 
-/* The open alerts for the projects of this batch: one statement. */
-static alert_t *load_open_alerts(dw_pg_t *pg, const dw_event_t *ev, size_t n, size_t *n_alerts, size_t *cap)
+static int64_t int_of(const dw_obj_t *o, const char *field)
 {
-    const char **codes = calloc(n, sizeof *codes);
-    dw_buf_t arr = DW_BUF_INIT;
-    alert_t *alerts = NULL;
-    *n_alerts = 0;
-    *cap = n * N_FLAG_RULES + 1;
-    if (!codes)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        codes[i] = ev[i].key;
-    const char *params[1];
-    PGresult *res = NULL;
-    if (dw_pg_text_array(&arr, codes, n) == 0) {
-        params[0] = arr.data;
-        res = dw_pg_query(pg, "analyze",
-                          "SELECT alert_id, project_code, rule_id, level, coalesce(expected_fen, 0), "
-                          "coalesce(actual_fen, 0), message FROM alerts WHERE status = 'open' "
-                          "AND project_code = ANY($1::text[])",
-                          1, params);
-    }
-    if (res) {
-        *cap += (size_t)PQntuples(res);
-        alerts = calloc(*cap, sizeof *alerts);
-        for (int r = 0; alerts && r < PQntuples(res); r++) {
-            alert_t *a = &alerts[(*n_alerts)++];
-            a->alert_id = dw_pg_int(res, r, 0);
-            snprintf(a->project_code, sizeof a->project_code, "%s", PQgetvalue(res, r, 1));
-            snprintf(a->rule_id, sizeof a->rule_id, "%s", PQgetvalue(res, r, 2));
-            snprintf(a->level, sizeof a->level, "%s", PQgetvalue(res, r, 3));
-            a->expected_fen = dw_pg_int(res, r, 4);
-            a->actual_fen = dw_pg_int(res, r, 5);
-            snprintf(a->message, sizeof a->message, "%s", PQgetvalue(res, r, 6));
-        }
-        PQclear(res);
-    }
-    free(codes);
-    dw_buf_free(&arr);
-    return alerts;
+    int64_t v = 0;
+    (void)dw_obj_int(o, field, &v);
+    return v;
 }
 
-static alert_t *find_alert(alert_t *alerts, size_t n, const char *project_code, const char *rule_id)
+static int touch(batch_t *bt, int64_t fiscal_year, const char *project_code)
 {
-    for (size_t k = 0; k < n; k++)
-        if (!alerts[k].cleared && strcmp(alerts[k].project_code, project_code) == 0 &&
-            strcmp(alerts[k].rule_id, rule_id) == 0)
-            return &alerts[k];
-    return NULL;
-}
-
-static void compose_message(char *out, size_t n, const flag_rule_t *rule, const char *project_code, int64_t budget,
-                            int64_t paid)
-{
-    char b[40], p[40], d[40];
-    int64_t over = 0;
-    dw_fen_format(budget, b, sizeof b);
-    dw_fen_format(paid, p, sizeof p);
-    if (!dw_fen_sub(paid, budget, &over))
-        over = 0;
-    dw_fen_format(over, d, sizeof d);
-    if (strcmp(rule->rule_id, "no_budget") == 0)
-        snprintf(out, n, "%s：项目 %s 无预算指标，已支付 %s 元", rule->title, project_code, p);
-    else
-        snprintf(out, n, "%s：项目 %s 累计支付 %s 元，超过变动后预算 %s 元（超出 %s 元）", rule->title, project_code, p,
-                 b, d);
-}
-
-static int emit_alert(dw_stage_t *stage, const alert_t *a, const char *event, const char *previous_level,
-                      const dw_obj_t *fact, const flag_rule_t *rule, const char *as_of)
-{
-    char id[64];
-    snprintf(id, sizeof id, "alert-%" PRId64 "-%s", a->alert_id, event);
-    dw_msg_t *m = dw_msg_new("alert.event", id, "analyze", dw_now_ms());
-    if (!m)
+    if (!project_code || !*project_code)
+        return 0;
+    char key[96];
+    snprintf(key, sizeof key, "%" PRId64 "\x1f%s", fiscal_year, project_code);
+    touched_t *t = dw_strmap_put(bt->touched, key, NULL);
+    if (!t)
         return -1;
-    dw_obj_t *b = dw_msg_body(m);
-    int rc = dw_obj_set_int(b, "alert_id", a->alert_id) | dw_obj_set_str(b, "event", event) |
-             dw_obj_set_int(b, "fiscal_year", int_of(fact, "fiscal_year")) |
-             dw_obj_set_str(b, "dept_code", dw_obj_str(fact, "dept_code")) |
-             dw_obj_set_str(b, "project_code", a->project_code) | dw_obj_set_str(b, "rule_id", a->rule_id) |
-             dw_obj_set_str(b, "category", "compliance") | dw_obj_set_str(b, "level", a->level) |
-             dw_obj_set_int(b, "expected_fen", a->expected_fen) | dw_obj_set_int(b, "actual_fen", a->actual_fen) |
-             dw_obj_set_str(b, "message", a->message) | dw_obj_set_str(b, "as_of", as_of);
-    if (previous_level)
-        rc |= dw_obj_set_str(b, "previous_level", previous_level);
-    if (rule && rule->disposition)
-        rc |= dw_obj_set_str(b, "disposition", rule->disposition);
-    if (rc == 0)
-        rc = dw_stage_emit_msg(stage, m, a->project_code);
-    dw_msg_destroy(&m);
-    return rc ? -1 : 0;
+    t->fiscal_year = fiscal_year;
+    snprintf(t->project_code, sizeof t->project_code, "%s", project_code);
+    return 0;
 }
 
-/* Writes what the batch did to the alerts: new rows by COPY, changed and
- * cleared ones with one UPDATE over arrays. */
-static int write_alerts(dw_pg_t *pg, const alert_t *alerts, size_t n, const dw_obj_t *const *facts)
+/* fact.payment: a payment, or with a negative amount a reversal, on its day. */
+static int count_payment(batch_t *bt, const dw_obj_t *b)
 {
-    dw_buf_t rows = DW_BUF_INIT, ids = DW_BUF_INIT, exp = DW_BUF_INIT, act = DW_BUF_INIT, msg = DW_BUF_INIT,
-             st = DW_BUF_INIT, lv = DW_BUF_INIT;
-    int64_t n_new = 0, n_upd = 0;
-    int rc = -1;
-    const char **ids_v = calloc(n + 1, sizeof *ids_v), **exp_v = calloc(n + 1, sizeof *exp_v),
-               **act_v = calloc(n + 1, sizeof *act_v), **msg_v = calloc(n + 1, sizeof *msg_v),
-               **st_v = calloc(n + 1, sizeof *st_v), **lv_v = calloc(n + 1, sizeof *lv_v);
-    char(*nums)[3][24] = calloc(n + 1, sizeof *nums);
-    if (!ids_v || !exp_v || !act_v || !msg_v || !st_v || !lv_v || !nums)
-        goto out;
-    for (size_t k = 0; k < n; k++) {
-        const alert_t *a = &alerts[k];
-        if (a->is_new) { /* raised (and perhaps already cleared) in this batch */
-            const dw_obj_t *f = facts[k];
-            if (dw_copy_int(&rows, a->alert_id) || dw_copy_int(&rows, int_of(f, "fiscal_year")) ||
-                dw_copy_text(&rows, dw_obj_str(f, "dept_code")) || dw_copy_text(&rows, a->project_code) ||
-                dw_copy_text(&rows, a->rule_id) || dw_copy_text(&rows, "compliance") || dw_copy_text(&rows, a->level) ||
-                dw_copy_text(&rows, a->cleared ? "cleared" : "open") || dw_copy_int(&rows, a->expected_fen) ||
-                dw_copy_int(&rows, a->actual_fen) || dw_copy_text(&rows, a->message) ||
-                /* 'now' is PostgreSQL's own input for the transaction's time */
-                (a->cleared ? dw_copy_text(&rows, "now") : dw_copy_null(&rows)) || dw_copy_end_row(&rows))
-                goto out;
-            n_new++;
-        } else if (!a->is_new && (a->dirty || a->cleared)) {
-            snprintf(nums[n_upd][0], 24, "%" PRId64, a->alert_id);
-            snprintf(nums[n_upd][1], 24, "%" PRId64, a->expected_fen);
-            snprintf(nums[n_upd][2], 24, "%" PRId64, a->actual_fen);
-            ids_v[n_upd] = nums[n_upd][0];
-            exp_v[n_upd] = nums[n_upd][1];
-            act_v[n_upd] = nums[n_upd][2];
-            msg_v[n_upd] = a->message;
-            st_v[n_upd] = a->cleared ? "cleared" : "open";
-            lv_v[n_upd] = a->level;
-            n_upd++;
-        }
+    const char *project = dw_obj_str(b, "project_code"), *date = dw_obj_str(b, "payment_date");
+    int64_t year = int_of(b, "fiscal_year"), amount = int_of(b, "amount_fen");
+    if (!project || !date)
+        return 0;
+    char key[128];
+    snprintf(key, sizeof key, "%" PRId64 "\x1f%s\x1f%s", year, project, date);
+    bool created = false;
+    day_delta_t *d = dw_strmap_put(bt->days, key, &created);
+    if (!d)
+        return -1;
+    if (created) {
+        d->fiscal_year = year;
+        snprintf(d->project_code, sizeof d->project_code, "%s", project);
+        snprintf(d->dept_code, sizeof d->dept_code, "%s", dw_obj_str(b, "dept_code") ? dw_obj_str(b, "dept_code") : "");
+        snprintf(d->pay_date, sizeof d->pay_date, "%s", date);
     }
-    /* Updates first: an alert cleared in this batch must be closed before a
-     * new one for the same project and rule (raised later in the batch) goes in. */
-    if (n_upd) {
-        if (dw_pg_text_array(&ids, ids_v, (size_t)n_upd) || dw_pg_text_array(&exp, exp_v, (size_t)n_upd) ||
-            dw_pg_text_array(&act, act_v, (size_t)n_upd) || dw_pg_text_array(&msg, msg_v, (size_t)n_upd) ||
-            dw_pg_text_array(&st, st_v, (size_t)n_upd) || dw_pg_text_array(&lv, lv_v, (size_t)n_upd))
-            goto out;
-        const char *p[6] = {ids.data, exp.data, act.data, msg.data, st.data, lv.data};
-        if (dw_pg_exec(
-                pg, "analyze",
-                "UPDATE alerts a SET expected_fen = u.e, actual_fen = u.x, message = u.m, status = u.s, level = u.l, "
-                "updated_at = now(), cleared_at = CASE WHEN u.s = 'cleared' THEN now() END "
-                "FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[]) "
-                "AS u(id, e, x, m, s, l) WHERE a.alert_id = u.id",
-                6, p) != 0)
-            goto out;
+    if (amount < 0) {
+        d->reversed -= amount;
+    } else {
+        d->paid += amount;
+        d->payments++;
+        if (has_flag(b, "no_budget"))
+            d->no_budget += amount;
+        if (has_flag(b, "on_hold"))
+            d->on_hold += amount;
+        if (has_flag(b, "economic_code_outside"))
+            d->econ_mismatch += amount;
     }
-    if (n_new && dw_pg_copy(pg, "analyze",
-                            "COPY alerts (alert_id, fiscal_year, dept_code, project_code, rule_id, category, level, "
-                            "status, expected_fen, actual_fen, message, cleared_at) FROM STDIN",
-                            &rows) != n_new)
-        goto out;
-    rc = 0;
-out:
-    dw_buf_free(&rows);
-    dw_buf_free(&ids);
-    dw_buf_free(&exp);
-    dw_buf_free(&act);
-    dw_buf_free(&msg);
-    dw_buf_free(&st);
-    dw_buf_free(&lv);
-    free(lv_v);
-    free(ids_v);
-    free(exp_v);
-    free(act_v);
-    free(msg_v);
-    free(st_v);
-    free(nums);
+    return touch(bt, year, project);
+}
+
+typedef struct days_cols {
+    dw_pg_array_t c[10];
+} days_cols_t;
+
+static void day_columns(void *ctx, const char *key, void *value)
+{
+    (void)key;
+    days_cols_t *dc = ctx;
+    const day_delta_t *d = value;
+    dw_pg_array_t *c = dc->c;
+    /* a failed append leaves the arrays short; the statement then fails on their lengths */
+    (void)(dw_pg_array_int(&c[0], d->fiscal_year) || dw_pg_array_text(&c[1], d->project_code) ||
+           dw_pg_array_text(&c[2], d->pay_date) || dw_pg_array_text(&c[3], d->dept_code) ||
+           dw_pg_array_int(&c[4], d->paid) || dw_pg_array_int(&c[5], d->reversed) ||
+           dw_pg_array_int(&c[6], d->no_budget) || dw_pg_array_int(&c[7], d->on_hold) ||
+           dw_pg_array_int(&c[8], d->econ_mismatch) || dw_pg_array_int(&c[9], d->payments));
+}
+
+/* The batch's days added to project_days: one statement. */
+static int write_days(dw_pg_t *pg, batch_t *bt)
+{
+    if (dw_strmap_size(bt->days) == 0)
+        return 0;
+    days_cols_t dc;
+    for (int k = 0; k < 10; k++)
+        dc.c[k] = (dw_pg_array_t)DW_PG_ARRAY_INIT;
+    dw_strmap_each(bt->days, day_columns, &dc);
+    const char *p[10];
+    int rc = 0;
+    for (int k = 0; k < 10 && rc == 0; k++)
+        if (!(p[k] = dw_pg_array_literal(&dc.c[k])))
+            rc = -1;
+    if (rc == 0)
+        rc = dw_pg_exec(
+            pg, "analyze",
+            "INSERT INTO project_days AS d (fiscal_year, project_code, pay_date, dept_code, paid_fen, "
+            "reversed_fen, no_budget_fen, on_hold_fen, econ_mismatch_fen, payments) "
+            "SELECT * FROM unnest($1::int[], $2::text[], $3::date[], $4::text[], $5::bigint[], "
+            "$6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::int[]) "
+            "ON CONFLICT (fiscal_year, project_code, pay_date) DO UPDATE SET "
+            "paid_fen = d.paid_fen + EXCLUDED.paid_fen, reversed_fen = d.reversed_fen + EXCLUDED.reversed_fen, "
+            "no_budget_fen = d.no_budget_fen + EXCLUDED.no_budget_fen, "
+            "on_hold_fen = d.on_hold_fen + EXCLUDED.on_hold_fen, "
+            "econ_mismatch_fen = d.econ_mismatch_fen + EXCLUDED.econ_mismatch_fen, "
+            "payments = d.payments + EXCLUDED.payments",
+            10, p);
+    for (int k = 0; k < 10; k++)
+        dw_pg_array_free(&dc.c[k]);
     return rc;
 }
 
-/* Closes an open 超预算开支 alert: published at green with the figures that cleared it. */
-static int clear_over_budget(dw_stage_t *stage, alert_t *a, int64_t budget, int64_t paid, const dw_obj_t *fact,
-                             const char *as_of)
+/* fact.reconciliation: the treasury's control totals against what was stored. */
+static int count_reconciliation(dw_analyze_t *self, batch_t *bt, const dw_obj_t *b)
 {
-    char previous[16];
-    snprintf(previous, sizeof previous, "%s", a->level);
-    a->expected_fen = budget;
-    a->actual_fen = paid;
-    snprintf(a->level, sizeof a->level, "green");
-    snprintf(a->message, sizeof a->message, "超预算开支已消除：项目 %s 累计支付已在变动后预算以内", a->project_code);
-    a->cleared = true;
-    dw_log_info(a->project_code, "alert %" PRId64 " cleared", a->alert_id);
-    return emit_alert(stage, a, "cleared", previous, fact, NULL, as_of);
+    dw_date_t date;
+    const char *s = dw_obj_str(b, "business_date");
+    if (!s || !dw_date_parse(s, &date))
+        return 0;
+    dw_a_finding_t *f = realloc(bt->recon, (bt->n_recon + 1) * sizeof *f);
+    if (!f)
+        return -1;
+    bt->recon = f;
+    dw_a_rules_reconciliation(self->catalogue, date, int_of(b, "treasury_count"), int_of(b, "treasury_sum_fen"),
+                              int_of(b, "stored_count"), int_of(b, "stored_sum_fen"), &bt->recon[bt->n_recon++]);
+    return 0;
+}
+
+typedef struct year_codes {
+    int64_t fiscal_year;
+    const char **codes;
+    size_t n, cap;
+} year_codes_t;
+
+static void collect_touched(void *ctx, const char *key, void *value)
+{
+    (void)key;
+    year_codes_t *y = ctx;
+    const touched_t *t = value;
+    if (t->fiscal_year != y->fiscal_year || y->n >= y->cap)
+        return;
+    y->codes[y->n++] = t->project_code;
+}
+
+static void min_year(void *ctx, const char *key, void *value)
+{
+    (void)key;
+    int64_t *y = ctx;
+    const touched_t *t = value;
+    if (*y == 0 || t->fiscal_year < *y)
+        *y = t->fiscal_year;
+}
+
+static void next_year(void *ctx, const char *key, void *value)
+{
+    (void)key;
+    int64_t *y = ctx; /* y[0]: after this; y[1]: the smallest found */
+    const touched_t *t = value;
+    if (t->fiscal_year > y[0] && (y[1] == 0 || t->fiscal_year < y[1]))
+        y[1] = t->fiscal_year;
+}
+
+/* The touched projects, year by year. */
+static int analyse_touched(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, batch_t *bt, dw_date_t as_of)
+{
+    size_t n = dw_strmap_size(bt->touched);
+    if (n == 0)
+        return 0;
+    year_codes_t y = {.codes = calloc(n, sizeof(const char *)), .cap = n};
+    if (!y.codes)
+        return -1;
+    int64_t year = 0;
+    dw_strmap_each(bt->touched, min_year, &year);
+    int rc = 0;
+    while (year && rc == 0) {
+        y.fiscal_year = year;
+        y.n = 0;
+        dw_strmap_each(bt->touched, collect_touched, &y);
+        dw_date_t at;
+        size_t projects = 0, changes = 0;
+        if (judged_at(as_of, (int)year, &at))
+            rc = analyse_projects(self, stage, pg, (int)year, y.codes, y.n, at, &projects, &changes);
+        int64_t nx[2] = {year, 0};
+        dw_strmap_each(bt->touched, next_year, nx);
+        year = nx[1];
+    }
+    free(y.codes);
+    return rc;
+}
+
+static int analyse_reconciliations(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, batch_t *bt)
+{
+    for (size_t i = 0; i < bt->n_recon; i++) {
+        /* one business date at a time: each is its own subject, in its own year */
+        dw_a_evaluated_t e = {
+            .project_code = "TREASURY", .dept_code = "TREASURY", .findings = &bt->recon[i], .n = 1, .complete = false};
+        dw_date_t d;
+        size_t changes = 0;
+        if (!dw_date_parse(bt->recon[i].subject, &d) ||
+            dw_a_alerts_apply(self->alerts, pg, stage, d.year, &e, 1, d, &changes) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 static int analyze_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_event_t *ev, size_t n)
 {
     dw_analyze_t *self = ctx;
-    if (self->reload && load_next_id(self) != 0)
-        return -1;
-    char as_of[11];
-    as_of_date(self, as_of);
-    size_t n_alerts = 0, cap = 0;
-    alert_t *alerts = load_open_alerts(pg, ev, n, &n_alerts, &cap);
-    dw_msg_t **msgs = calloc(n, sizeof *msgs);
-    const dw_obj_t **facts = calloc(cap, sizeof *facts); /* the fact behind each alert (new ones need its dept) */
-    int rc = alerts && msgs && facts ? 0 : -1;
+    batch_t bt = {.days = dw_strmap_new(sizeof(day_delta_t)), .touched = dw_strmap_new(sizeof(touched_t))};
+    int rc = bt.days && bt.touched ? 0 : -1;
     for (size_t i = 0; i < n && rc == 0; i++) {
         dw_error_t err;
-        msgs[i] = dw_msg_decode(ev[i].payload, ev[i].payload_len, NULL, &err);
-        if (!msgs[i]) {
+        dw_msg_t *m = dw_msg_decode(ev[i].payload, ev[i].payload_len, NULL, &err);
+        if (!m) {
             dw_log_error(ev[i].key, "validate seq %" PRId64 " does not decode: %s", ev[i].seq, err.message);
             continue;
         }
-        const dw_obj_t *b = dw_msg_body(msgs[i]);
-        const char *type = dw_msg_type(msgs[i]);
-        const char *project = dw_obj_str(b, "project_code");
-        if (strcmp(type, "fact.payment") == 0) {
-            for (size_t r = 0; r < N_FLAG_RULES && rc == 0; r++) {
-                const flag_rule_t *rule = &flag_rules[r];
-                if (!has_flag(b, rule->flag))
-                    continue;
-                int64_t budget = int_of(b, "budget_fen"), paid = int_of(b, "paid_fen");
-                alert_t *a = find_alert(alerts, n_alerts, project, rule->rule_id);
-                if (a) { /* still open: the figures move, the level stays */
-                    a->expected_fen = budget;
-                    a->actual_fen = paid;
-                    compose_message(a->message, sizeof a->message, rule, project, budget, paid);
-                    a->dirty = true;
-                    continue;
-                }
-                a = &alerts[n_alerts];
-                facts[n_alerts++] = b;
-                memset(a, 0, sizeof *a);
-                a->alert_id = self->next_alert_id++;
-                a->is_new = true;
-                snprintf(a->project_code, sizeof a->project_code, "%s", project);
-                snprintf(a->rule_id, sizeof a->rule_id, "%s", rule->rule_id);
-                snprintf(a->level, sizeof a->level, "red");
-                a->expected_fen = budget;
-                a->actual_fen = paid;
-                compose_message(a->message, sizeof a->message, rule, project, budget, paid);
-                dw_log_warn(project, "alert %" PRId64 " raised: %s", a->alert_id, a->message);
-                rc = emit_alert(stage, a, "raised", NULL, b, rule, as_of);
-            }
-            /* A reversal (a negative amount) that brings the paid total back
-             * within the budget clears 超预算开支. */
-            alert_t *open = has_flag(b, "over_budget") ? NULL : find_alert(alerts, n_alerts, project, "over_budget");
-            if (rc == 0 && open && int_of(b, "paid_fen") <= int_of(b, "budget_fen"))
-                rc = clear_over_budget(stage, open, int_of(b, "budget_fen"), int_of(b, "paid_fen"), b, as_of);
-        } else if (strcmp(type, "fact.budget") == 0) {
-            /* A budget that now covers what was paid clears 超预算开支. */
-            alert_t *a = find_alert(alerts, n_alerts, project, "over_budget");
-            int64_t budget = int_of(b, "budget_fen");
-            if (a && budget >= a->actual_fen) {
-                rc = clear_over_budget(stage, a, budget, a->actual_fen, b, as_of);
-            }
-        }
+        const dw_obj_t *b = dw_msg_body(m);
+        const char *type = dw_msg_type(m);
+        if (strcmp(type, "fact.payment") == 0)
+            rc = count_payment(&bt, b);
+        else if (strcmp(type, "fact.reconciliation") == 0)
+            rc = count_reconciliation(self, &bt, b);
+        else /* fact.budget and the documents: the project's position or targets changed */
+            rc = touch(&bt, int_of(b, "fiscal_year"), dw_obj_str(b, "project_code"));
+        dw_msg_destroy(&m);
     }
+    dw_date_t as_of = as_of_date(self);
     if (rc == 0)
-        rc = write_alerts(pg, alerts, n_alerts, facts);
-    for (size_t i = 0; msgs && i < n; i++)
-        dw_msg_destroy(&msgs[i]);
-    free(msgs);
-    free(facts);
-    free(alerts);
+        rc = write_days(pg, &bt);
+    if (rc == 0)
+        rc = analyse_touched(self, stage, pg, &bt, as_of);
+    if (rc == 0)
+        rc = analyse_reconciliations(self, stage, pg, &bt);
+    dw_strmap_destroy(&bt.days);
+    dw_strmap_destroy(&bt.touched);
+    free(bt.recon);
     return rc;
+}
+
+/* ---- the daily run ------------------------------------------------------- */
+
+/* Every project a fiscal year knows of, a chunk at a time, judged at `at`. */
+static int analyse_year(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, int fiscal_year, dw_date_t at,
+                        size_t *projects, size_t *changes)
+{
+    char year[16], date[11];
+    snprintf(year, sizeof year, "%d", fiscal_year);
+    dw_date_format(at, date);
+    const char *p[2] = {year, date};
+    PGresult *res = dw_pg_query(pg, "analyze",
+                                "SELECT project_code FROM budget_lines WHERE fiscal_year = $1 AND $2::date IS NOT NULL "
+                                "UNION SELECT project_code FROM project_days WHERE fiscal_year = $1 AND pay_date <= $2 "
+                                "UNION SELECT project_code FROM target_declarations WHERE fiscal_year = $1 "
+                                "UNION SELECT project_code FROM alerts WHERE fiscal_year = $1 AND status = 'open' "
+                                "AND project_code <> 'TREASURY' ORDER BY 1",
+                                2, p);
+    if (!res)
+        return -1;
+    int n = PQntuples(res), rc = 0;
+    const char *codes[CHUNK_PROJECTS];
+    for (int r = 0; r < n && rc == 0; r += CHUNK_PROJECTS) {
+        size_t k = 0;
+        for (; k < CHUNK_PROJECTS && r + (int)k < n; k++)
+            codes[k] = PQgetvalue(res, r + (int)k, 0);
+        rc = analyse_projects(self, stage, pg, fiscal_year, codes, k, at, projects, changes);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* The daily run: every project of the as-of year, and a row in analysis_runs. */
+static int daily_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
+{
+    dw_analyze_t *self = ctx;
+    dw_date_t as_of = as_of_date(self);
+    char year[16], date[11];
+    snprintf(year, sizeof year, "%d", as_of.year);
+    dw_date_format(as_of, date);
+    const char *p[2] = {year, date};
+    int64_t done = 0;
+    if (dw_pg_query_int(pg, "analyze", "SELECT count(*) FROM analysis_runs WHERE fiscal_year = $1 AND as_of = $2", 2, p,
+                        &done) != 0)
+        return -1;
+    if (done && !self->rerun)
+        return 0; /* this day was run already (a restart the same day) */
+    size_t projects = 0, changes = 0;
+    if (analyse_year(self, stage, pg, as_of.year, as_of, &projects, &changes) != 0)
+        return -1;
+    char np[24], nc[24];
+    snprintf(np, sizeof np, "%zu", projects);
+    snprintf(nc, sizeof nc, "%zu", changes);
+    const char *q[4] = {year, date, np, nc};
+    if (dw_pg_exec(pg, "analyze",
+                   "INSERT INTO analysis_runs (fiscal_year, as_of, projects, changes) VALUES ($1, $2, $3, $4) "
+                   "ON CONFLICT (fiscal_year, as_of) DO UPDATE SET projects = EXCLUDED.projects, "
+                   "changes = analysis_runs.changes + EXCLUDED.changes, ran_at = now()",
+                   4, q) != 0)
+        return -1;
+    dw_log_info(NULL, "daily analysis of %s: %zu projects, %zu alert changes", date, projects, changes);
+    return 0;
+}
+
+/* project_days of a year from payments and reversals (what dw-analyze would
+ * have counted from their facts): two statements. */
+static int rebuild_days(dw_pg_t *pg, const char *year)
+{
+    const char *p[1] = {year};
+    return dw_pg_exec(pg, "analyze", "DELETE FROM project_days WHERE fiscal_year = $1", 1, p) != 0 ||
+                   dw_pg_exec(
+                       pg, "analyze",
+                       "INSERT INTO project_days AS d (fiscal_year, project_code, pay_date, dept_code, paid_fen, "
+                       "reversed_fen, no_budget_fen, on_hold_fen, econ_mismatch_fen, payments) "
+                       "SELECT fiscal_year, project_code, day, min(dept_code), sum(paid), sum(reversed), "
+                       "sum(no_budget), sum(on_hold), sum(econ), sum(n) FROM ("
+                       "SELECT fiscal_year, project_code, payment_date AS day, dept_code, amount_fen AS paid, "
+                       "0::bigint AS reversed, "
+                       "CASE WHEN 'no_budget' = ANY (flags) THEN amount_fen ELSE 0 END AS no_budget, "
+                       "CASE WHEN 'on_hold' = ANY (flags) THEN amount_fen ELSE 0 END AS on_hold, "
+                       "CASE WHEN 'economic_code_outside' = ANY (flags) THEN amount_fen ELSE 0 END AS econ, "
+                       "1 AS n FROM payments WHERE fiscal_year = $1 "
+                       "UNION ALL SELECT fiscal_year, project_code, reversal_date, dept_code, 0, amount_fen, 0, "
+                       "0, 0, 0 FROM reversals WHERE fiscal_year = $1) x GROUP BY 1, 2, 3",
+                       1, p) != 0
+               ? -1
+               : 0;
+}
+
+/* One request of `dwctl reanalyze`, the oldest pending, in this transaction. */
+static int request_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
+{
+    dw_analyze_t *self = ctx;
+    PGresult *res = dw_pg_query(pg, "analyze",
+                                "SELECT request_id, fiscal_year, rebuild FROM analysis_requests WHERE done_at IS NULL "
+                                "ORDER BY request_id LIMIT 1 FOR UPDATE",
+                                0, NULL);
+    if (!res)
+        return -1;
+    if (PQntuples(res) == 0) {
+        PQclear(res);
+        return 0;
+    }
+    char id[24], year[16];
+    snprintf(id, sizeof id, "%s", PQgetvalue(res, 0, 0));
+    snprintf(year, sizeof year, "%s", PQgetvalue(res, 0, 1));
+    bool rebuild = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+    PQclear(res);
+    int64_t started = dw_mono_ms(), rebuild_ms = 0;
+    if (rebuild) {
+        if (rebuild_days(pg, year) != 0)
+            return -1;
+        rebuild_ms = dw_mono_ms() - started;
+    }
+    dw_date_t at;
+    size_t projects = 0, changes = 0;
+    int fiscal_year = atoi(year);
+    bool begun = judged_at(as_of_date(self), fiscal_year, &at);
+    if (begun && analyse_year(self, stage, pg, fiscal_year, at, &projects, &changes) != 0)
+        return -1;
+    char date[11] = "", np[24], nc[24], rb[24], el[24];
+    if (begun)
+        dw_date_format(at, date);
+    snprintf(np, sizeof np, "%zu", projects);
+    snprintf(nc, sizeof nc, "%zu", changes);
+    snprintf(rb, sizeof rb, "%" PRId64, rebuild_ms);
+    snprintf(el, sizeof el, "%" PRId64, dw_mono_ms() - started);
+    const char *q[6] = {id, begun ? date : NULL, np, nc, rebuild ? rb : NULL, el};
+    if (dw_pg_exec(pg, "analyze",
+                   "UPDATE analysis_requests SET as_of = $2, projects = $3, changes = $4, rebuild_ms = $5, "
+                   "elapsed_ms = $6, done_at = now() WHERE request_id = $1",
+                   6, q) != 0)
+        return -1;
+    dw_log_info(NULL, "re-analysis %s of %s%s: %zu projects, %zu alert changes, %s ms", id, year,
+                rebuild ? " (positions rebuilt)" : "", projects, changes, el);
+    return 0;
+}
+
+static void analyze_tick(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
+{
+    dw_analyze_t *self = ctx;
+    char date[11];
+    dw_date_format(as_of_date(self), date);
+    if (strcmp(date, self->last_daily) != 0 && dw_stage_run_job(stage, daily_job, self) == 0) {
+        memcpy(self->last_daily, date, sizeof date);
+        self->rerun = false;
+    }
+    int64_t pending = 0;
+    if (dw_pg_query_int(pg, "analyze", "SELECT count(*) FROM analysis_requests WHERE done_at IS NULL", 0, NULL,
+                        &pending) == 0 &&
+        pending > 0 && dw_stage_run_job(stage, request_job, self) != 0)
+        dw_log_warn(NULL, "re-analysis request not done; it stays pending and is tried again");
 }
 
 static void analyze_after(void *ctx, dw_stage_t *stage, bool committed)
@@ -369,18 +568,46 @@ static void analyze_after(void *ctx, dw_stage_t *stage, bool committed)
     (void)stage;
     dw_analyze_t *self = ctx;
     if (!committed)
-        self->reload = true;
+        dw_a_alerts_forget(self->alerts);
 }
 
-/* The facts the analysis reads; documents passed on by dw-validate pass by. */
+/* SIGHUP: the catalogue again; a bad file keeps the rules in force. The next
+ * daily check runs the whole year under the new rules. */
+static void analyze_reload(void *ctx, dw_stage_t *stage)
+{
+    (void)stage;
+    dw_analyze_t *self = ctx;
+    char err[512];
+    dw_a_catalogue_t *fresh = load_catalogue(self->cfg, err, sizeof err);
+    if (!fresh) {
+        dw_log_error(NULL, "SIGHUP: analysis rules not reloaded, the old ones stay in force: %s", err);
+        return;
+    }
+    dw_a_catalogue_destroy(&self->catalogue);
+    self->catalogue = fresh;
+    self->last_daily[0] = '\0';
+    self->rerun = true;
+    dw_log_info(NULL, "SIGHUP: analysis rules reloaded from %s", dw_a_catalogue_source(fresh));
+}
+
+/* The facts and documents the analysis reads; the rest pass by. */
 static bool analyze_wants(void *ctx, const char *type)
 {
     (void)ctx;
-    return strcmp(type, "fact.payment") == 0 || strcmp(type, "fact.budget") == 0;
+    static const char *const wanted[] = {"fact.payment", "fact.budget", "fact.reconciliation", "target.declaration",
+                                         "monitor.report"};
+    for (size_t k = 0; k < sizeof wanted / sizeof *wanted; k++)
+        if (strcmp(type, wanted[k]) == 0)
+            return true;
+    return false;
 }
 
-const dw_stage_handler_t *dw_analyze_handler(void)
+dw_stage_handler_t dw_analyze_handler(const dw_config_t *cfg)
 {
-    static const dw_stage_handler_t handler = {.batch = analyze_batch, .after = analyze_after, .wants = analyze_wants};
-    return &handler;
+    return (dw_stage_handler_t){.batch = analyze_batch,
+                                .after = analyze_after,
+                                .wants = analyze_wants,
+                                .reload = analyze_reload,
+                                .tick = analyze_tick,
+                                .tick_ms = cfg->analyze.tick_ms};
 }

@@ -148,6 +148,24 @@ static const char rejects_usage[] =
     "Exit status: 0, 1 the resubmitted message was refused, 2 a failure or no ack,\n"
     "64 bad arguments.\n";
 
+static const char reanalyze_usage[] =
+    "usage: dwctl reanalyze --year YYYY [--no-rebuild] [--conninfo CONNINFO] [--timeout-ms MS]\n"
+    "\n"
+    "Asks dw-analyze to analyse fiscal year YYYY again from the database, e.g. after a\n"
+    "change of the rule catalogue or a correction of history, and waits for it. dw-analyze\n"
+    "does it in one transaction of its own: each project's payments by day rebuilt from\n"
+    "the payments and reversals stored (not with --no-rebuild), every project of the year\n"
+    "judged at the as-of date (the year's last day once it is over), the open alerts\n"
+    "brought in line (raised, changed, cleared, each published and kept in the history).\n"
+    "Prints the projects, the alert changes and the time it took.\n"
+    "\n"
+    "  --year YYYY         the fiscal year\n"
+    "  --no-rebuild        judge the positions as they are, do not rebuild them\n"
+    "  --conninfo CONNINFO the database (libpq); default $DW_DATABASE_CONNINFO\n"
+    "  --timeout-ms MS     wait this long (default 600000); the request stays if not done\n"
+    "\n"
+    "Exit status: 0 done, 2 not done in time or a failure, 64 bad arguments.\n";
+
 static const char all_usage[] = "usage: dwctl COMMAND [options]\n"
                                 "\n"
                                 "  send     send messages from YAML files to dw-intake\n"
@@ -155,6 +173,7 @@ static const char all_usage[] = "usage: dwctl COMMAND [options]\n"
                                 "  bench    measure the rate and ack latency of synthetic payments\n"
                                 "  import   import a CSV export (payments, budget lines, forms) row by row\n"
                                 "  rejects  list, show and resubmit what dualwatch refused\n"
+                                "  reanalyze  analyse a fiscal year again from the database\n"
                                 "  help     this text, or `dwctl help COMMAND`\n";
 
 void dwctl_usage(FILE *out, const char *name)
@@ -169,6 +188,8 @@ void dwctl_usage(FILE *out, const char *name)
         fputs(import_usage, out);
     else if (name && strcmp(name, "rejects") == 0)
         fputs(rejects_usage, out);
+    else if (name && strcmp(name, "reanalyze") == 0)
+        fputs(reanalyze_usage, out);
     else
         fputs(all_usage, out);
 }

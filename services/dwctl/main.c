@@ -12,6 +12,7 @@
  *   dwctl import CSV     a county's CSV export through a mapping file, row by
  *                        row, resumable, with a per-row error report
  *   dwctl rejects        list, show and resubmit what dualwatch refused
+ *   dwctl reanalyze      analyse a whole fiscal year again from the database
  *   dwctl help [CMD]     usage
  *
  * main only picks the subcommand; each lives in its own file. SIGINT and
@@ -26,6 +27,7 @@
 #include "dwctl.h"
 #include "dwctl_bench.h"
 #include "dwctl_import.h"
+#include "dwctl_reanalyze.h"
 #include "dwctl_rejects.h"
 
 typedef int (*dwctl_cmd_fn)(const dwctl_ctx_t *ctx, int argc, char **argv);
@@ -35,7 +37,7 @@ static const struct {
     dwctl_cmd_fn run;
 } commands[] = {
     {"send", dwctl_send_main},     {"watch", dwctl_watch_main},     {"bench", dwctl_bench_main},
-    {"import", dwctl_import_main}, {"rejects", dwctl_rejects_main},
+    {"import", dwctl_import_main}, {"rejects", dwctl_rejects_main}, {"reanalyze", dwctl_reanalyze_main},
 };
 
 static int is_help(const char *arg)

@@ -50,7 +50,8 @@ static int copy_line(dw_buf_t *rows, size_t ord, const dw_event_t *ev, const dw_
            dw_v_copy_opt(rows, dw_obj_str(o, "section_code")) || dw_copy_int(rows, dw_v_int(o, "initial_fen")) ||
            dw_copy_int(rows, dw_v_int(o, "adjusted_fen")) || dw_copy_int(rows, dw_v_int(o, "transferred_fen")) ||
            dw_copy_int(rows, dw_v_int(o, "current_fen")) || dw_copy_int(rows, ev->seq) ||
-           dw_v_copy_array(rows, v->warnings, v->n_warnings) || dw_copy_end_row(rows);
+           dw_v_copy_array(rows, v->warnings, v->n_warnings) || dw_v_copy_opt(rows, dw_obj_str(o, "approved_date")) ||
+           dw_copy_end_row(rows);
 }
 
 /* The lines of the run, the reference tables from them, one statement each. */
@@ -64,11 +65,12 @@ static int store_lines(dw_v_batch_t *b, const dw_buf_t *rows, int64_t n_rows)
         /* ON COMMIT empties it only at the end of the batch: an earlier run of
          * this batch must not be read again as this run's lines. */
         dw_pg_exec(pg, "validate", "TRUNCATE tmp_lines", 0, NULL) != 0 ||
-        dw_pg_copy(pg, "validate",
-                   "COPY tmp_lines (ord, dept_name, unit_name, line_id, fiscal_year, dept_code, unit_code, "
-                   "project_code, project_name, kind, fund_type, source, function_code, economic_code, section_code, "
-                   "initial_fen, adjusted_fen, transferred_fen, current_fen, inbox_seq, flags) FROM STDIN",
-                   rows) != n_rows)
+        dw_pg_copy(
+            pg, "validate",
+            "COPY tmp_lines (ord, dept_name, unit_name, line_id, fiscal_year, dept_code, unit_code, "
+            "project_code, project_name, kind, fund_type, source, function_code, economic_code, section_code, "
+            "initial_fen, adjusted_fen, transferred_fen, current_fen, inbox_seq, flags, approved_date) FROM STDIN",
+            rows) != n_rows)
         return -1;
     /* A line that moves to another project (or year) changes two positions:
      * forget the cache rather than track both. */
@@ -84,10 +86,10 @@ static int store_lines(dw_v_batch_t *b, const dw_buf_t *rows, int64_t n_rows)
     if (dw_pg_exec(pg, "validate",
                    "INSERT INTO budget_lines (line_id, fiscal_year, dept_code, unit_code, project_code, project_name, "
                    "kind, fund_type, source, function_code, economic_code, section_code, initial_fen, adjusted_fen, "
-                   "transferred_fen, current_fen, inbox_seq, flags) "
+                   "transferred_fen, current_fen, inbox_seq, flags, approved_date) "
                    "SELECT DISTINCT ON (line_id) line_id, fiscal_year, dept_code, unit_code, project_code, "
                    "project_name, kind, fund_type, source, function_code, economic_code, section_code, initial_fen, "
-                   "adjusted_fen, transferred_fen, current_fen, inbox_seq, flags FROM tmp_lines "
+                   "adjusted_fen, transferred_fen, current_fen, inbox_seq, flags, approved_date FROM tmp_lines "
                    "ORDER BY line_id, ord DESC "
                    "ON CONFLICT (line_id) DO UPDATE SET fiscal_year = EXCLUDED.fiscal_year, "
                    "dept_code = EXCLUDED.dept_code, unit_code = EXCLUDED.unit_code, "
@@ -97,7 +99,7 @@ static int store_lines(dw_v_batch_t *b, const dw_buf_t *rows, int64_t n_rows)
                    "section_code = EXCLUDED.section_code, initial_fen = EXCLUDED.initial_fen, "
                    "adjusted_fen = EXCLUDED.adjusted_fen, transferred_fen = EXCLUDED.transferred_fen, "
                    "current_fen = EXCLUDED.current_fen, inbox_seq = EXCLUDED.inbox_seq, flags = EXCLUDED.flags, "
-                   "updated_at = now()",
+                   "approved_date = coalesce(EXCLUDED.approved_date, budget_lines.approved_date), updated_at = now()",
                    0, NULL) != 0)
         return -1;
     /* Names are optional on the wire: a line without one keeps the name known. */

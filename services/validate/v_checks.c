@@ -527,3 +527,22 @@ bool dw_v_check_payment_date(const dw_v_subject_t *s, dw_v_finding_t *f)
     year_range(year, year, expected, sizeof expected);
     return found(f, path, date, expected);
 }
+
+/* The latest ack in effect on the payment date decides (acks come in effect
+ * order, so a later one of the same day overrides an earlier one); the span
+ * is dated from its first hold, a hold confirmed again does not restart it. */
+bool dw_v_check_on_hold(const dw_v_subject_t *s, dw_v_finding_t *f)
+{
+    const char *date = str_of(s->body, "payment_date");
+    const char *since = NULL;
+    /* YYYY-MM-DD compares as text */
+    for (size_t i = 0; i < s->n_hold_acks && strcmp(s->hold_acks[i].effective_date, date) <= 0; i++) {
+        if (!s->hold_acks[i].hold)
+            since = NULL;
+        else if (!since)
+            since = s->hold_acks[i].effective_date;
+    }
+    if (!since)
+        return false;
+    return found(f, "body.project_code", str_of(s->body, "project_code"), since);
+}

@@ -41,6 +41,7 @@ bool dw_v_check_no_budget(const dw_v_subject_t *s, dw_v_finding_t *f);     /* V-
 bool dw_v_check_over_budget(const dw_v_subject_t *s, dw_v_finding_t *f);   /* V-FCT-002 */
 bool dw_v_check_economic_code(const dw_v_subject_t *s, dw_v_finding_t *f); /* V-FCT-003 */
 bool dw_v_check_payment_date(const dw_v_subject_t *s, dw_v_finding_t *f);  /* V-FCT-004 */
+bool dw_v_check_on_hold(const dw_v_subject_t *s, dw_v_finding_t *f);       /* V-FCT-005 */
 
 /* The last day of month period_month of fiscal_year, "YYYY-MM-DD" (V-MON-006). */
 void dw_v_period_end(int64_t fiscal_year, int64_t period_month, char out[11]);

@@ -119,6 +119,54 @@ out:
     return rc;
 }
 
+/* One project's acks in the run's array of hold acks. */
+typedef struct hold_range {
+    size_t first, n;
+} hold_range_t;
+
+/* The treasury's confirmed holds and releases of the run's projects, one
+ * statement: *acks grouped by project, each group in effect order, ranges
+ * from project code to its group. A hold_ack run earlier in the batch is
+ * already in the table (same transaction), so it counts for the payments
+ * that follow it. */
+static int load_hold_acks(dw_pg_t *pg, const dw_v_strs_t *projects, dw_v_hold_ack_t **acks, dw_strmap_t *ranges)
+{
+    dw_buf_t arr = DW_BUF_INIT;
+    int rc = -1;
+    *acks = NULL;
+    if (dw_v_strs_literal(projects, &arr))
+        goto out;
+    const char *p[1] = {arr.data};
+    PGresult *res = dw_pg_query(pg, "validate",
+                                "SELECT project_code, action, effective_date::text FROM hold_acks "
+                                "WHERE project_code = ANY($1::text[]) ORDER BY project_code, effective_date, inbox_seq",
+                                1, p);
+    if (!res)
+        goto out;
+    int rows = PQntuples(res);
+    *acks = rows ? calloc((size_t)rows, sizeof **acks) : NULL;
+    rc = rows && !*acks ? -1 : 0;
+    hold_range_t *range = NULL;
+    for (int r = 0; r < rows && rc == 0; r++) {
+        const char *project = PQgetvalue(res, r, 0);
+        if (r == 0 || strcmp(project, PQgetvalue(res, r - 1, 0)) != 0) {
+            if (!(range = dw_strmap_put(ranges, project, NULL))) {
+                rc = -1;
+                break;
+            }
+            range->first = (size_t)r;
+        }
+        dw_v_hold_ack_t *a = &(*acks)[r];
+        snprintf(a->effective_date, sizeof a->effective_date, "%s", PQgetvalue(res, r, 2));
+        a->hold = strcmp(PQgetvalue(res, r, 1), "hold") == 0;
+        range->n++;
+    }
+    PQclear(res);
+out:
+    dw_buf_free(&arr);
+    return rc;
+}
+
 static int copy_payment(dw_buf_t *rows, const dw_event_t *ev, const dw_msg_t *m, const dw_obj_t *o,
                         const dw_v_verdict_t *v)
 {
@@ -136,12 +184,14 @@ static int copy_payment(dw_buf_t *rows, const dw_event_t *ev, const dw_msg_t *m,
 int dw_v_payment_run(dw_v_batch_t *b, const dw_event_t *ev, dw_msg_t **msgs, size_t n)
 {
     dw_v_strs_t years = DW_V_STRS_INIT, projects = DW_V_STRS_INIT, vouchers = DW_V_STRS_INIT;
-    dw_strmap_t *codes = dw_strmap_new(1), *lists = dw_strmap_new(sizeof(econ_list_t));
+    dw_strmap_t *codes = dw_strmap_new(1), *lists = dw_strmap_new(sizeof(econ_list_t)),
+                *hold_ranges = dw_strmap_new(sizeof(hold_range_t));
+    dw_v_hold_ack_t *hold_acks = NULL;
     dw_v_known_t *known = dw_v_known_new();
     dw_buf_t rows = DW_BUF_INIT, sig = DW_BUF_INIT, arr = DW_BUF_INIT;
     int64_t n_rows = 0;
     int rc = -1;
-    if (!codes || !lists || !known)
+    if (!codes || !lists || !hold_ranges || !known)
         goto out;
     for (size_t i = 0; i < n; i++) {
         const dw_obj_t *o = dw_msg_body(msgs[i]);
@@ -150,7 +200,8 @@ int dw_v_payment_run(dw_v_batch_t *b, const dw_event_t *ev, dw_msg_t **msgs, siz
             goto out;
     }
     if (dw_v_positions_load(b->positions, b->pg, &years, &projects) != 0 ||
-        load_economic_codes(b->pg, &years, &projects, codes, lists) != 0 || dw_v_strs_literal(&vouchers, &arr))
+        load_economic_codes(b->pg, &years, &projects, codes, lists) != 0 ||
+        load_hold_acks(b->pg, &projects, &hold_acks, hold_ranges) != 0 || dw_v_strs_literal(&vouchers, &arr))
         goto out;
     const char *vp[1] = {arr.data};
     PGresult *res = dw_pg_query(b->pg, "validate",
@@ -201,6 +252,11 @@ int dw_v_payment_run(dw_v_batch_t *b, const dw_event_t *ev, dw_msg_t **msgs, siz
         s.paid_fen = after.paid_fen;
         s.economic_listed = dw_strmap_get(codes, ckey) != NULL;
         s.economic_list = list ? list->text : "";
+        const hold_range_t *holds = dw_strmap_get(hold_ranges, project);
+        if (holds) {
+            s.hold_acks = hold_acks + holds->first;
+            s.n_hold_acks = holds->n;
+        }
         s.conflict = earlier != NULL;
         s.conflict_field = "body.voucher_no";
         s.conflict_key = voucher;
@@ -242,6 +298,8 @@ out:
     dw_v_strs_free(&vouchers);
     dw_strmap_destroy(&codes);
     dw_strmap_destroy(&lists);
+    dw_strmap_destroy(&hold_ranges);
+    free(hold_acks);
     dw_v_known_destroy(&known);
     dw_buf_free(&rows);
     dw_buf_free(&sig);

@@ -3,7 +3,7 @@
  * project's position.
  *
  * A payment is never refused for a business reason: it is stored and flagged
- * (no_budget, over_budget, economic_code_outside, outside_fiscal_year; the
+ * (no_budget, over_budget, economic_code_outside, outside_fiscal_year, on_hold; the
  * catalogue's fact rules). The same voucher again with the same content is a
  * repeat, stored once; with other content a conflict, refused (integrity, not
  * business). A reversal reduces what was paid on its original voucher and so

@@ -117,6 +117,7 @@ static const dw_v_rule_def_t defs[] = {
      dw_v_check_economic_code},
     {"V-FCT-004", DW_V_FACT, DW_E_RULE, false, true, true, t_facts, "outside_fiscal_year", NO_SWITCH,
      dw_v_check_payment_date},
+    {"V-FCT-005", DW_V_FACT, DW_E_RULE, false, true, true, t_payment, "on_hold", NO_SWITCH, dw_v_check_on_hold},
 };
 
 const dw_v_rule_def_t *dw_v_rule_defs(size_t *n)

@@ -51,6 +51,13 @@ typedef struct dw_v_target {
 /* The operator of an indicator of t, or NULL when t does not declare it. */
 const char *dw_v_target_operator(const dw_v_target_t *t, const char *code);
 
+/* A treasury.hold_ack as the hold check sees it: the day a hold (停止拨付)
+ * or a release (恢复拨付) took effect. */
+typedef struct dw_v_hold_ack {
+    char effective_date[11]; /* YYYY-MM-DD */
+    bool hold;               /* false: a release */
+} dw_v_hold_ack_t;
+
 /* One message as the checks see it. The handler of its type fills what its
  * rules read; the rest stays zero. */
 typedef struct dw_v_subject {
@@ -76,6 +83,10 @@ typedef struct dw_v_subject {
     int64_t n_lines, budget_fen, paid_fen;
     bool economic_listed;      /* the payment's economic code is among the project's lines' codes */
     const char *economic_list; /* those codes, for the message */
+    /* treasury.payment: the project's confirmed holds and releases (any fiscal
+     * year), in the order they take effect: effective_date, then inbox seq */
+    const dw_v_hold_ack_t *hold_acks;
+    size_t n_hold_acks;
     /* a keyed fact or document stored before with other content */
     bool conflict;
     const char *conflict_field; /* body.voucher_no, body.doc_no, body.version */

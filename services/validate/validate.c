@@ -38,17 +38,7 @@ static const struct {
 
 void dw_validate_rules_path(const dw_config_t *cfg, char *out, size_t n)
 {
-    const char *file = cfg->validate.rules_file;
-    if (!*file || file[0] == '/') {
-        snprintf(out, n, "%s", file);
-        return;
-    }
-    /* relative to the configuration file's directory, like an include */
-    const char *slash = strrchr(cfg->path, '/');
-    if (!slash)
-        snprintf(out, n, "%s", file);
-    else
-        snprintf(out, n, "%.*s/%s", (int)(slash - cfg->path), cfg->path, file);
+    dw_config_file_path(cfg, cfg->validate.rules_file, out, n);
 }
 
 dw_validate_t *dw_validate_new(const dw_config_t *cfg, char *err, size_t errlen)

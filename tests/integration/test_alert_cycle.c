@@ -1,12 +1,15 @@
-/* integration.alert_cycle — an alert raised, cleared and raised again, all in
- * one batch of dw-analyze.
+/* integration.alert_cycle — an alert raised, cleared and raised again.
  *
  * dw-validate and dw-analyze are stopped while the messages pile up, so that on
  * their return one catch-up batch holds them all: budget 1,000,000.00 元; a payment of
- * 1,100,000.00 (超预算开支 raised); the line raised to 1,200,000.00 (cleared);
- * a payment of 200,000.00 (paid 1,300,000.00 > 1,200,000.00: raised again).
- * The first alert ends cleared at green, the second open at red, and the feed
- * carries raised, cleared, raised as alert 1, 2, 3. */
+ * 1,100,000.00 (over); the line raised to 1,200,000.00 (covered); a payment of
+ * 200,000.00 (paid 1,300,000.00 > 1,200,000.00: over again). dw-validate flags
+ * both payments in order; dw-analyze judges the project as the batch leaves it
+ * (an alert says what holds now; each payment's flags keep the moment): one
+ * 超预算开支 alert, red, 1,200,000.00 expected, 1,300,000.00 actual. Then, live,
+ * the line raised to 1,400,000.00 clears it (published at green), and a payment
+ * of 200,000.00 (1,500,000.00 > 1,400,000.00) raises a second alert: the feed
+ * carries raised, cleared, raised. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,13 +66,31 @@ int main(void)
     CHECK_INT(dw_harness_wait_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'analyze' AND upstream = 'validate'",
                                   4, 10000),
               4);
-    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM alerts"), 2);
-    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM alerts WHERE alert_id = 1 AND status = 'cleared' "
-                                 "AND level = 'green' AND cleared_at IS NOT NULL"),
+    CHECK_INT(dw_harness_wait_int(&h, "SELECT count(*) FROM alerts", 1, 10000), 1);
+    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM alerts WHERE alert_id = 1 AND status = 'open' AND level = 'red' "
+                                 "AND rule_id = 'over_budget' AND expected_fen = 120000000 AND actual_fen = 130000000"),
               1);
+    CHECK_INT(dw_harness_wait_int(&h, "SELECT max(seq) FROM outbox WHERE stream = 'alert'", 1, 10000), 1);
+
+    /* live: covered (cleared at green), then over again (a new alert) */
+    CHECK(dw_test_send(dealer, dw_test_allocation("B-0003", 140000000), &a) == 0 && a.ok);
+    CHECK_INT(dw_harness_wait_int(&h,
+                                  "SELECT count(*) FROM alerts WHERE alert_id = 1 AND status = 'cleared' "
+                                  "AND level = 'green' AND cleared_at IS NOT NULL",
+                                  1, 10000),
+              1);
+    CHECK(dw_test_send(dealer, dw_test_payment("T-0003", "GK2026000003", "2026-05-15", 20000000), &a) == 0 && a.ok);
+    CHECK_INT(dw_harness_wait_int(&h, "SELECT count(*) FROM alerts", 2, 10000), 2);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM alerts WHERE alert_id = 2 AND status = 'open' AND level = 'red' "
-                                 "AND expected_fen = 120000000 AND actual_fen = 130000000"),
+                                 "AND expected_fen = 140000000 AND actual_fen = 150000000"),
               1);
+    /* the history: raised, cleared for the first; raised for the second */
+    char history[256];
+    dw_harness_text(&h,
+                    "SELECT string_agg(alert_id || ':' || change_no || ':' || event || ':' || level, ' ' "
+                    "ORDER BY alert_id, change_no) FROM alert_history",
+                    history, sizeof history);
+    CHECK_STR(history, "1:1:raised:red 1:2:cleared:green 2:1:raised:red");
     CHECK_INT(dw_harness_wait_int(&h, "SELECT max(seq) FROM outbox WHERE stream = 'alert'", 3, 10000), 3);
     char topics[512];
     dw_harness_text(&h, "SELECT string_agg(topic, ' ' ORDER BY seq) FROM outbox WHERE stream = 'alert'", topics,

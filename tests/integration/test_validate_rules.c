@@ -6,10 +6,14 @@
  *
  * Reference data: P2026-101-001 (dept 101, unit 101001) with lines of
  * 1,000,000.00 and, carried over and approved in 2025, 100,000.00 元;
- * P2026-102-001 (dept 102, unit 102001) with 500,000.00 元. Targets of
+ * P2026-102-001 (dept 102, unit 102001) with 500,000.00 元; P2026-103-001
+ * (dept 103, unit 103001) with 200,000.00 元, put under a hold (停止拨付) and
+ * released by the treasury's hold acks (V-FCT-005). Targets of
  * P2026-101-001: versions 1 and 3 (IND-001 ≥, IND-002 定性); version 3 is
  * current. The sections are the harness's: biz_edu, biz_social, biz_econ
  * (business), comprehensive, budget, treasury. */
+#include <signal.h>
+
 #include "test_validate_fixture.h"
 
 typedef struct refusal {
@@ -69,6 +73,7 @@ static void send_budget(void)
     dw_obj_set_str(dw_msg_body(m), "source", "carry_over");
     dw_obj_set_str(dw_msg_body(m), "approved_date", "2025-12-20");
     SEND(m);
+    SEND(vf_allocation("B-4", "ZB2026-103-0001", "103", "103001", "P2026-103-001", "31002", "biz_econ", 20000000));
     SEND(vf_allocation("B-x1", "ZB2026-102-0009", "102", "101001", "P2026-102-009", "30201", "biz_social", 100));
     SEND(vf_allocation("B-x2", "ZB2026-102-0010", "102", "102001", "P2026-101-001", "30201", "biz_social", 100));
     SEND(vf_allocation("B-x3", "ZB2026-101-0004", "101", "101001", "P2026-101-001", "31002", "biz_nowhere", 100));
@@ -99,6 +104,42 @@ static void send_treasury(void)
     SEND(vf_payment("T-x2", "GK-R-0012", "2026-04-01", "102", "102001", "P2026-102-001", NULL, "30201", 50000001));
     SEND(vf_payment("T-x3", "GK-R-0013", "2026-04-01", "101", "101001", "P2026-101-001", NULL, "30999", 100));
     SEND(vf_payment("T-x4", "GK-R-0014", "2027-01-05", "101", "101001", "P2026-101-001", NULL, "31002", 100));
+}
+
+/* treasury.hold_ack: the treasury confirms that a hold or a release took effect. */
+static dw_msg_t *hold_ack(const char *id, int64_t instruction, const char *project, const char *action,
+                          const char *effective)
+{
+    dw_msg_t *m = dw_msg_new("treasury.hold_ack", id, "treasury", DW_TEST_TS);
+    dw_obj_t *b = dw_msg_body(m);
+    dw_obj_set_int(b, "instruction_id", instruction);
+    dw_obj_set_str(b, "project_code", project);
+    dw_obj_set_str(b, "action", action);
+    dw_obj_set_str(b, "effective_date", effective);
+    return m;
+}
+
+/* A payment of 1,000.00 元 on P2026-103-001 (economic code 31002, its line's). */
+static dw_msg_t *held_payment(const char *id, const char *voucher, const char *date)
+{
+    return vf_payment(id, voucher, date, "103", "103001", "P2026-103-001", "ZB2026-103-0001", "31002", 100000);
+}
+
+/* V-FCT-005, message by message: P2026-103-001 held from 10 May, released
+ * from 1 June. Its 6 payments of 1,000.00 元 here and in one_batch_holds
+ * (6 × 1,000.00 = 6,000.00 元) stay far below its 200,000.00 元, so on_hold
+ * is the only flag any of them can get. */
+static void send_holds(void)
+{
+    SEND(hold_ack("H-1", 41, "P2026-103-001", "hold", "2026-05-10"));
+    SEND(held_payment("T-h1", "GK-H-0001", "2026-05-09")); /* the day before the hold: quiet */
+    SEND(held_payment("T-h2", "GK-H-0002", "2026-05-10")); /* the day it takes effect: on_hold */
+    /* another project inside the hold's span: quiet (1,000.00 on P2026-101-001, far inside its budget) */
+    SEND(vf_payment("T-h3", "GK-H-0003", "2026-05-15", "101", "101001", "P2026-101-001", NULL, "31002", 100000));
+    SEND(hold_ack("H-2", 42, "P2026-103-001", "release", "2026-06-01"));
+    SEND(held_payment("T-h4", "GK-H-0004", "2026-06-01")); /* the day of the release: quiet */
+    /* dated the day before the release, stored after it: the hold was still in effect that day */
+    SEND(held_payment("T-h5", "GK-H-0005", "2026-05-31"));
 }
 
 static dw_msg_t *declaration(const char *id, const char *project, const char *dept, int64_t version, const char *goal,
@@ -189,7 +230,7 @@ static void check_quiet(dw_harness_t *h)
 {
     char got[1024];
     vf_text(h, "SELECT string_agg(line_id, ',' ORDER BY line_id) FROM budget_lines", NULL, got, sizeof got);
-    CHECK_STR(got, "ZB2026-101-0001,ZB2026-101-0003,ZB2026-102-0001");
+    CHECK_STR(got, "ZB2026-101-0001,ZB2026-101-0003,ZB2026-102-0001,ZB2026-103-0001");
     vf_text(h, "SELECT string_agg(id || '|' || section_code, ',') FROM workflow_actions", NULL, got, sizeof got);
     CHECK_STR(got, "WA-1|comprehensive");
     vf_text(h, "SELECT string_agg(id || '|' || current_after_fen, ',') FROM budget_adjustments", NULL, got, sizeof got);
@@ -198,7 +239,8 @@ static void check_quiet(dw_harness_t *h)
     vf_text(h, "SELECT string_agg(id || '|' || amount_fen, ',') FROM reversals", NULL, got, sizeof got);
     CHECK_STR(got, "R-1|1000000");
     /* the fact rules flag, never refuse */
-    vf_text(h, "SELECT string_agg(id || '|' || flags::text, ',' ORDER BY id) FROM payments", NULL, got, sizeof got);
+    vf_text(h, "SELECT string_agg(id || '|' || flags::text, ',' ORDER BY id) FROM payments WHERE id NOT LIKE 'T-h%'",
+            NULL, got, sizeof got);
     CHECK_STR(got, "T-1|{},T-x1|{no_budget},T-x2|{over_budget},T-x3|{economic_code_outside},"
                    "T-x4|{outside_fiscal_year}");
     vf_text(h, "SELECT string_agg(id || '|' || version, ',' ORDER BY id) FROM target_declarations", NULL, got,
@@ -212,6 +254,77 @@ static void check_quiet(dw_harness_t *h)
     CHECK_STR(got, "MR-1|1|{},MR-2|2|{V-MON-006}");
     vf_text(h, "SELECT string_agg(id || '|' || self_score, ',') FROM selfeval_reports", NULL, got, sizeof got);
     CHECK_STR(got, "SE-1|88");
+}
+
+/* The payments of send_holds and one_batch_holds (T-h*): "id|payment_date|flags". */
+static void expect_hold_flags_at(int line, dw_harness_t *h, const char *want)
+{
+    char got[1024];
+    vf_text(h,
+            "SELECT string_agg(id || '|' || payment_date || '|' || flags::text, ',' ORDER BY id) FROM payments "
+            "WHERE id LIKE 'T-h%'",
+            NULL, got, sizeof got);
+    dw_test_checks++;
+    if (strcmp(got, want) != 0) {
+        dw_test_failures++;
+        fprintf(stderr, "%s:%d: payments of the hold cases are \"%s\", want \"%s\"\n", __FILE__, line, got, want);
+    }
+}
+#define EXPECT_HOLD_FLAGS(h, want) expect_hold_flags_at(__LINE__, h, want)
+
+#define HOLD_FLAGS_LIVE                                                                                   \
+    "T-h1|2026-05-09|{},T-h2|2026-05-10|{on_hold},T-h3|2026-05-15|{},T-h4|2026-06-01|{},T-h5|2026-05-31|" \
+    "{on_hold}"
+
+/* The flags dw-analyze is told of in the fact.payment of a voucher: "a,b" ("" when none). */
+static void expect_fact_flags_at(int line, dw_harness_t *h, const char *voucher, const char *want)
+{
+    dw_msg_t *m = vf_fact_where(h, "fact.payment", "voucher_no", voucher);
+    char got[256] = "";
+    size_t len = 0;
+    for (size_t k = 0; m && k < dw_obj_count(dw_msg_body(m), "flags") && len < sizeof got; k++)
+        len += (size_t)snprintf(got + len, sizeof got - len, "%s%s", k ? "," : "",
+                                dw_obj_item_str(dw_msg_body(m), "flags", k));
+    dw_test_checks++;
+    if (!m || strcmp(got, want) != 0) {
+        dw_test_failures++;
+        fprintf(stderr, "%s:%d: fact.payment of %s has flags \"%s\", want \"%s\"%s\n", __FILE__, line, voucher, got,
+                want, m ? "" : " (no fact.payment)");
+    }
+    dw_msg_destroy(&m);
+}
+#define EXPECT_FACT_FLAGS(h, voucher, want) expect_fact_flags_at(__LINE__, h, voucher, want)
+
+/* V-FCT-005 in one batch: dw-validate is down while a hold, a payment, a
+ * release of the same day and a second payment of that day pile up, so that
+ * on its return one catch-up batch holds all four, as four runs in inbox
+ * order. The hold, stored by the run before, counts for the first payment;
+ * the release, later in the inbox with the same effective date, wins the tie
+ * for the second. */
+static void one_batch_holds(dw_harness_t *h)
+{
+    int pid = dw_test_service_pid(h, "validate");
+    CHECK(pid > 1);
+    if (pid <= 1)
+        return;
+    CHECK(kill(pid, SIGKILL) == 0);
+    int64_t before = dw_harness_int(h, "SELECT count(*) FROM payments");
+    SEND(hold_ack("H-3", 43, "P2026-103-001", "hold", "2026-09-01"));
+    SEND(held_payment("T-h6", "GK-H-0006", "2026-09-01"));
+    SEND(hold_ack("H-4", 44, "P2026-103-001", "release", "2026-09-01"));
+    SEND(held_payment("T-h7", "GK-H-0007", "2026-09-01"));
+    CHECK_INT(dw_harness_int(h, "SELECT count(*) FROM payments"), before); /* nothing validated yet */
+    CHECK(dw_harness_script(h, "start") == 0);
+    vf_settle(h);
+    EXPECT_HOLD_FLAGS(h, HOLD_FLAGS_LIVE ",T-h6|2026-09-01|{on_hold},T-h7|2026-09-01|{}");
+    EXPECT_FACT_FLAGS(h, "GK-H-0006", "on_hold");
+    EXPECT_FACT_FLAGS(h, "GK-H-0007", "");
+    char got[512];
+    vf_text(h, "SELECT string_agg(id || '|' || action || '|' || effective_date, ',' ORDER BY inbox_seq) FROM hold_acks",
+            NULL, got, sizeof got);
+    CHECK_STR(got, "H-1|hold|2026-05-10,H-2|release|2026-06-01,H-3|hold|2026-09-01,H-4|release|2026-09-01");
+    /* flagged, never refused */
+    CHECK_INT(dw_harness_int(h, "SELECT count(*) FROM rejects WHERE stage = 'validate'"), N_REFUSALS);
 }
 
 int main(void)
@@ -233,12 +346,17 @@ int main(void)
     send_treasury();
     send_declarations();
     send_forms();
+    send_holds();
     vf_settle(&h);
 
     for (size_t i = 0; i < N_REFUSALS; i++)
         vf_expect_reject_at(__LINE__, &h, refusals[i].id, refusals[i].want);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM rejects WHERE stage = 'validate'"), N_REFUSALS);
     check_quiet(&h);
+    EXPECT_HOLD_FLAGS(&h, HOLD_FLAGS_LIVE);
+    EXPECT_FACT_FLAGS(&h, "GK-H-0002", "on_hold");
+    EXPECT_FACT_FLAGS(&h, "GK-H-0005", "on_hold");
+    EXPECT_FACT_FLAGS(&h, "GK-H-0001", "");
 
     static char notices[65536];
     CHECK_INT(vf_collect_notices(sub, notices, sizeof notices, 2000), N_REFUSALS);
@@ -258,6 +376,8 @@ int main(void)
     EXPECT_NOTICE(notices, "MR-x2",
                   "MR-x2|reject.portal.|unknown_reference|body.project_code|V-REF-003 项目 P2026-101-099 不存在："
                   "应为2026年度已批复预算的项目\n");
+
+    one_batch_holds(&h);
 
     zmq_close(sub);
     zmq_close(vf_dealer);

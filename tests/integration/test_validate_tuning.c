@@ -170,7 +170,7 @@ int main(void)
     snprintf(log, sizeof log, "%s/run/validate.log", h.home);
     char *text = read_all(log), want[300];
     snprintf(want, sizeof want,
-             "rules from %s: 41, 40 enabled; monitoring form switches: projection off, explanation off", rules);
+             "rules from %s: 42, 41 enabled; monitoring form switches: projection off, explanation off", rules);
     CHECK(text && strstr(text, want) != NULL);
     free(text);
 

@@ -72,7 +72,7 @@ static void test_shipped_and_builtin(void)
     CHECK(text && len == dw_v_builtin_rules_len && memcmp(text, dw_v_builtin_rules, len) == 0);
     free(text);
 
-    CHECK_INT(dw_v_catalogue_count(file), 41); /* 10 schema, 7 reference, 14 consistency, 6 monitoring, 4 fact */
+    CHECK_INT(dw_v_catalogue_count(file), 42); /* 10 schema, 7 reference, 14 consistency, 6 monitoring, 5 fact */
     const dw_v_setting_t *r = dw_v_catalogue_find(file, "V-MON-006");
     CHECK(r && r->severity == DW_V_WARNING && r->enabled);
     r = dw_v_catalogue_find(file, "V-REF-003");
@@ -81,6 +81,10 @@ static void test_shipped_and_builtin(void)
     CHECK(r && r->def->code == DW_E_UNKNOWN_REF);
     r = dw_v_catalogue_find(file, "V-FCT-002");
     CHECK(r && r->def->flag && strcmp(r->def->flag, "over_budget") == 0 && r->severity == DW_V_WARNING);
+    r = dw_v_catalogue_find(file, "V-FCT-005");
+    CHECK(r && r->def->flag && strcmp(r->def->flag, "on_hold") == 0 && r->severity == DW_V_WARNING && r->enabled);
+    CHECK(r && r->n_fields == 2 && strcmp(r->fields[0], "body.project_code") == 0 &&
+          strcmp(r->fields[1], "body.payment_date") == 0);
     r = dw_v_catalogue_find(file, "V-SCH-001");
     CHECK(r && r->n_intake_codes == 2 && r->intake_codes[0] == DW_E_BAD_LENGTH && r->intake_codes[1] == DW_E_BAD_CODE);
     r = dw_v_catalogue_find(file, "V-CON-014");
@@ -93,6 +97,8 @@ static void test_shipped_and_builtin(void)
     CHECK_STR(dw_v_catalogue_rule(file, 0)->def->id, "V-SCH-001");
     CHECK_STR(dw_v_catalogue_rule(file, 10)->def->id, "V-REF-001");
     CHECK_STR(dw_v_catalogue_rule(file, 40)->def->id, "V-FCT-004");
+    CHECK_STR(dw_v_catalogue_rule(file, 41)->def->id, "V-FCT-005");
+    CHECK(dw_v_catalogue_rule(file, 42) == NULL);
     for (size_t i = 0; builtin && i < dw_v_catalogue_count(file); i++) {
         const dw_v_setting_t *a = dw_v_catalogue_rule(file, i), *b = dw_v_catalogue_rule(builtin, i);
         CHECK(a->def == b->def && a->severity == b->severity && a->enabled == b->enabled && a->types == b->types &&

@@ -251,6 +251,98 @@ static void test_facts(void)
     dw_msg_destroy(&m);
 }
 
+/* Holds and releases the treasury confirmed for one project, in effect order. */
+static const dw_v_hold_ack_t acks[] = {
+    {"2026-05-10", true},  /* 停止拨付 */
+    {"2026-05-20", true},  /* confirmed again: the span still runs from 10 May */
+    {"2026-06-01", false}, /* 恢复拨付 */
+    {"2026-07-01", true},  /* held again ... */
+    {"2026-07-01", false}, /* ... and released the same day by a later ack: no hold on 1 July */
+    {"2026-08-01", false}, /* released again the next month: the same day that ... */
+    {"2026-08-01", true},  /* ... a later ack holds it: on hold from 1 August */
+};
+
+/* The payment's flag and finding on date under acks (n of them): "" when quiet. */
+static void expect_hold_at(int line, size_t n, const char *date, const char *since)
+{
+    dw_msg_t *m = dw_msg_new("treasury.payment", "T-1", "treasury", 1);
+    dw_obj_set_int(dw_msg_body(m), "fiscal_year", 2026);
+    dw_obj_set_str(dw_msg_body(m), "payment_date", date);
+    dw_obj_set_str(dw_msg_body(m), "project_code", "P2026-101-001");
+    dw_v_subject_t s = {.msg = m, .body = dw_msg_body(m), .type = "treasury.payment", .cfg = cfg};
+    s.hold_acks = acks;
+    s.n_hold_acks = n;
+    dw_v_finding_t f;
+    memset(&f, 0, sizeof f);
+    bool fired = dw_v_check_on_hold(&s, &f);
+    dw_test_checks++;
+    if (fired != (*since != '\0') || (fired && strcmp(f.expected, since) != 0)) {
+        dw_test_failures++;
+        fprintf(stderr, "%s:%d: payment on %s: %s \"%s\", want %s \"%s\"\n", __FILE__, line, date,
+                fired ? "on hold since" : "quiet", f.expected, *since ? "on hold since" : "quiet", since);
+    }
+    if (fired) {
+        CHECK_STR(f.field, "body.project_code");
+        CHECK_STR(f.value, "P2026-101-001");
+    }
+    dw_msg_destroy(&m);
+}
+#define EXPECT_HOLD(n, date, since) expect_hold_at(__LINE__, n, date, since)
+
+static void test_on_hold(void)
+{
+    size_t all = sizeof acks / sizeof acks[0];
+    EXPECT_HOLD(0, "2026-05-15", "");             /* no ack at all */
+    EXPECT_HOLD(all, "2026-05-09", "");           /* the day before the hold */
+    EXPECT_HOLD(all, "2026-05-10", "2026-05-10"); /* the day it takes effect */
+    EXPECT_HOLD(all, "2026-05-25", "2026-05-10"); /* after the second hold: still from the first */
+    EXPECT_HOLD(all, "2026-05-31", "2026-05-10");
+    EXPECT_HOLD(all, "2026-06-01", ""); /* the day of the release */
+    EXPECT_HOLD(all, "2026-06-30", "");
+    EXPECT_HOLD(all, "2026-07-01", ""); /* the same day's later release wins */
+    EXPECT_HOLD(all, "2026-07-31", "");
+    EXPECT_HOLD(all, "2026-08-01", "2026-08-01"); /* the same day's later hold wins */
+    EXPECT_HOLD(all, "2027-02-01", "2026-08-01"); /* into the next fiscal year: holds are per project */
+    EXPECT_HOLD(1, "2026-12-31", "2026-05-10");   /* never released */
+    EXPECT_HOLD(5, "2026-07-01", "");             /* up to the same-day release */
+    EXPECT_HOLD(4, "2026-07-01", "2026-07-01");   /* up to the same-day hold */
+
+    /* through the catalogue: the flag, after the others in id order, and the message */
+    dw_msg_t *m = dw_msg_new("treasury.payment", "T-1", "treasury", 1);
+    dw_obj_set_int(dw_msg_body(m), "fiscal_year", 2026);
+    dw_obj_set_str(dw_msg_body(m), "payment_date", "2027-01-03");
+    dw_obj_set_str(dw_msg_body(m), "project_code", "P2026-101-001");
+    dw_v_subject_t s = {.msg = m, .body = dw_msg_body(m), .type = "treasury.payment", .cfg = cfg};
+    s.hold_acks = acks;
+    s.n_hold_acks = all;
+    dw_v_verdict_t v;
+    dw_v_catalogue_apply(cat, &s, "T-1", &v);
+    CHECK(v.refusal == NULL);
+    CHECK_INT(v.n_flags, 3); /* no line at all, paid in 2027, on hold since 1 August */
+    CHECK_STR(v.flags[0], "no_budget");
+    CHECK_STR(v.flags[1], "outside_fiscal_year");
+    CHECK_STR(v.flags[2], "on_hold");
+    CHECK_STR(v.warnings[2], "V-FCT-005");
+    dw_v_finding_t f;
+    memset(&f, 0, sizeof f);
+    CHECK(dw_v_check_on_hold(&s, &f));
+    char out[256];
+    CHECK_STR(dw_v_render(dw_v_catalogue_find(cat, "V-FCT-005"), &f, out, sizeof out),
+              "停止拨付期间支付：项目 P2026-101-001 自 2026-08-01 起停止拨付，该笔支付仍已入账并标记");
+    /* a reversal is not checked: the rule covers payments only */
+    dw_msg_t *r = dw_msg_new("treasury.reversal", "R-1", "treasury", 1);
+    dw_obj_set_int(dw_msg_body(r), "fiscal_year", 2026);
+    dw_obj_set_str(dw_msg_body(r), "reversal_date", "2026-09-01");
+    dw_v_subject_t rs = {.msg = r, .body = dw_msg_body(r), .type = "treasury.reversal", .cfg = cfg};
+    rs.n_lines = 1;
+    rs.hold_acks = acks;
+    rs.n_hold_acks = all;
+    dw_v_catalogue_apply(cat, &rs, "R-1", &v);
+    CHECK_INT(v.n_flags, 0);
+    dw_msg_destroy(&r);
+    dw_msg_destroy(&m);
+}
+
 static void test_render(void)
 {
     const dw_v_setting_t *r = dw_v_catalogue_find(cat, "V-CON-005");
@@ -284,6 +376,7 @@ int main(void)
     test_monitoring_form();
     test_budget();
     test_facts();
+    test_on_hold();
     test_render();
     dw_v_catalogue_destroy(&cat);
     dw_config_destroy(&cfg);

@@ -1,0 +1,36 @@
+/* dw_a_load — project snapshots (a_project.h) read from the database for an
+ * as-of date: budget lines summed by source, payments less reversals by
+ * month up to that date (project_days), the current target declaration's
+ * indicators, and the latest monitoring form submitted by then with its
+ * indicator values. Four statements for any number of projects. */
+#ifndef DW_A_LOAD_H
+#define DW_A_LOAD_H
+
+#include <stddef.h>
+
+#include "a_project.h"
+#include "dw_pg.h"
+#include "dw_strmap.h"
+
+typedef struct dw_a_projects {
+    dw_a_project_t *items;
+    size_t n, cap;
+    dw_strmap_t *index; /* project_code -> size_t position in items */
+} dw_a_projects_t;
+
+#define DW_A_PROJECTS_INIT \
+    {                      \
+        NULL, 0, 0, NULL   \
+    }
+
+/* The projects `codes[0..n_codes)` of fiscal_year (every project the year
+ * knows of — budget, payments, targets or forms — when codes is NULL), as
+ * known at as_of, appended to out. 0, or -1 after logging. */
+int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, size_t n_codes, dw_date_t as_of,
+                       dw_a_projects_t *out) __attribute__((warn_unused_result));
+
+/* The project of that code in out, or NULL. */
+dw_a_project_t *dw_a_projects_find(dw_a_projects_t *ps, const char *project_code);
+void dw_a_projects_free(dw_a_projects_t *ps);
+
+#endif

@@ -1,0 +1,18 @@
+#include "a_project.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void dw_a_project_init(dw_a_project_t *p, int fiscal_year, const char *project_code)
+{
+    memset(p, 0, sizeof *p);
+    p->fiscal_year = fiscal_year;
+    snprintf(p->project_code, sizeof p->project_code, "%s", project_code ? project_code : "");
+}
+
+void dw_a_exec_rate(const dw_a_project_t *p, int64_t *num, int64_t *den)
+{
+    *num = p->paid_fen;
+    /* a budget cut to nothing (or no line) has no rate: den 0 tells the caller */
+    *den = p->budget_fen > 0 ? p->budget_fen : 0;
+}
