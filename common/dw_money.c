@@ -26,6 +26,11 @@ static const int64_t pow10_table[DECIMAL_MAX_SCALE + 1] = {
     INT64_C(1000000000000000000),
 };
 
+int64_t dw_pow10(int scale)
+{
+    return scale >= 0 && scale <= DECIMAL_MAX_SCALE ? pow10_table[scale] : 0;
+}
+
 bool dw_fen_add(int64_t a, int64_t b, int64_t *out)
 {
     int64_t r;

@@ -27,6 +27,11 @@ bool dw_fen_parse_yuan(const char *s, int64_t *fen) __attribute__((warn_unused_r
  * the result does not fit int64. */
 bool dw_ratio_bp(int64_t num, int64_t den, int64_t *bp) __attribute__((warn_unused_result));
 
+/* 10^scale for scale 0..18 (every power of ten an int64 holds, so every
+ * dw_decimal_t scale); 0 outside, which a caller's multiplication turns into
+ * 0 rather than reading past a table. */
+int64_t dw_pow10(int scale);
+
 /* An exact decimal: value = units / 10^scale. "95.5" -> {955, 1}. */
 typedef struct dw_decimal {
     int64_t units;

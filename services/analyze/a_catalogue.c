@@ -1,7 +1,6 @@
 #include "a_catalogue.h"
 #include "dw_yaml.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,8 +92,7 @@ struct dw_a_catalogue {
     dw_a_form_round_t forms[DW_A_MAX_FORMS];
     size_t n_forms;
     dw_a_rule_t rules[DW_A_N_RULES]; /* by kind */
-    char **strs;                     /* every string the settings point at */
-    size_t n_strs, cap_strs;
+    dw_yaml_strings_t strs;          /* every string the settings point at */
 };
 
 /* ---- loading ----------------------------------------------------------- */
@@ -116,20 +114,10 @@ static yaml_node_t *node_at(loader_t *ld, int index)
     return yaml_document_get_node(ld->doc, index);
 }
 
-/* A scalar's text, or NULL when the node is not a scalar or holds a NUL. */
-static const char *scalar(const yaml_node_t *node)
-{
-    if (!node || node->type != YAML_SCALAR_NODE)
-        return NULL;
-    if (memchr(node->data.scalar.value, '\0', node->data.scalar.length))
-        return NULL;
-    return (const char *)node->data.scalar.value;
-}
-
 /* For messages: "\"text\"" for a scalar, "a mapping" / "a list" otherwise. */
 static const char *shown(const yaml_node_t *node, char *buf, size_t n)
 {
-    const char *s = scalar(node);
+    const char *s = dw_yaml_scalar(node);
     if (s) {
         /* at most 60 bytes, cut at a character boundary: messages stay UTF-8 */
         size_t len = strlen(s);
@@ -142,23 +130,6 @@ static const char *shown(const yaml_node_t *node, char *buf, size_t n)
     } else
         snprintf(buf, n, "%s", dw_yaml_kind(node));
     return buf;
-}
-
-static const char *keep(loader_t *ld, const char *s)
-{
-    dw_a_catalogue_t *c = ld->cat;
-    if (c->n_strs == c->cap_strs) {
-        size_t cap = c->cap_strs ? c->cap_strs * 2 : 64;
-        char **strs = realloc(c->strs, cap * sizeof *strs);
-        if (!strs)
-            return NULL;
-        c->strs = strs;
-        c->cap_strs = cap;
-    }
-    char *copy = strdup(s);
-    if (copy)
-        c->strs[c->n_strs++] = copy;
-    return copy;
 }
 
 static void join(const char *const *names, size_t n, char *out, size_t cap)
@@ -182,7 +153,7 @@ static bool map_keys(loader_t *ld, const char *where, yaml_node_t *map, const ch
         val[i] = key[i] = NULL;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(ld, p->key);
-        const char *name = scalar(k);
+        const char *name = dw_yaml_scalar(k);
         size_t which = n;
         for (size_t i = 0; name && i < n; i++)
             if (strcmp(name, names[i]) == 0)
@@ -222,21 +193,21 @@ static bool need_list(loader_t *ld, const char *where, yaml_node_t *v)
 /* Text of at most max bytes, not empty, kept by the catalogue. */
 static bool text_of(loader_t *ld, const char *where, yaml_node_t *v, size_t max, const char **out)
 {
-    const char *s = scalar(v);
+    const char *s = dw_yaml_scalar(v);
     if (!s)
         return fail(ld, dw_yaml_line(v), "%s: expected text, got %s", where, dw_yaml_kind(v));
     if (!*s)
         return fail(ld, dw_yaml_line(v), "%s: must not be empty", where);
     if (strlen(s) > max)
         return fail(ld, dw_yaml_line(v), "%s: too long (%zu bytes, at most %zu)", where, strlen(s), max);
-    if (!(*out = keep(ld, s)))
+    if (!(*out = dw_yaml_keep(&ld->cat->strs, s)))
         return fail(ld, dw_yaml_line(v), "out of memory");
     return true;
 }
 
 static bool bool_of(loader_t *ld, const char *where, yaml_node_t *v, bool *out)
 {
-    const char *s = scalar(v);
+    const char *s = dw_yaml_scalar(v);
     char got[80];
     if (s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(s, "true") == 0)
         *out = true;
@@ -250,7 +221,7 @@ static bool bool_of(loader_t *ld, const char *where, yaml_node_t *v, bool *out)
 /* An exact decimal, not negative. */
 static bool decimal_of(loader_t *ld, const char *where, yaml_node_t *v, dw_decimal_t *out)
 {
-    const char *s = scalar(v);
+    const char *s = dw_yaml_scalar(v);
     char got[80];
     if (!s || !dw_decimal_parse(s, 0, out))
         return fail(ld, dw_yaml_line(v), "%s: expected a decimal such as \"80\" or \"95.5\", got %s", where,
@@ -263,7 +234,7 @@ static bool decimal_of(loader_t *ld, const char *where, yaml_node_t *v, dw_decim
 /* A whole number lo..hi (what: "a month", "a day", ...). */
 static bool whole_of(loader_t *ld, const char *where, yaml_node_t *v, const char *what, int lo, int hi, int *out)
 {
-    const char *s = scalar(v);
+    const char *s = dw_yaml_scalar(v);
     dw_decimal_t d;
     char got[80];
     if (!s || !dw_decimal_parse(s, 4, &d) || d.scale != 0 || d.units < lo || d.units > hi)
@@ -276,7 +247,7 @@ static bool whole_of(loader_t *ld, const char *where, yaml_node_t *v, const char
 /* "MM-DD", a real date in a leap year (02-29 allowed). */
 static bool month_day_of(loader_t *ld, const char *where, yaml_node_t *v, int *month, int *day)
 {
-    const char *s = scalar(v);
+    const char *s = dw_yaml_scalar(v);
     char full[16], got[80];
     dw_date_t d;
     if (!s || strlen(s) != 5 || (snprintf(full, sizeof full, "2000-%s", s), !dw_date_parse(full, &d)))
@@ -316,7 +287,7 @@ static bool load_point(loader_t *ld, yaml_node_t *item, dw_a_schedule_point_t *p
                     "time_progress: schedule: percent: expected 0..100 with at most 2 decimals, got %s",
                     shown(val[S_PERCENT], got, sizeof got));
     pt->percent_bp = pct.units * (pct.scale == 0 ? 100 : pct.scale == 1 ? 10 : 1);
-    *text = scalar(val[S_PERCENT]);
+    *text = dw_yaml_scalar(val[S_PERCENT]);
     return true;
 }
 
@@ -364,7 +335,7 @@ static bool load_time(loader_t *ld, yaml_node_t *key_node, yaml_node_t *v)
     dw_a_time_cfg_t *t = &ld->cat->time;
     if (!val[T_BASIS])
         return fail(ld, dw_yaml_line(key_node), "time_progress: missing key \"basis\" (day, month or schedule)");
-    const char *basis = scalar(val[T_BASIS]);
+    const char *basis = dw_yaml_scalar(val[T_BASIS]);
     char got[80];
     if (basis && strcmp(basis, "day") == 0)
         t->basis = DW_A_BASIS_DAY;
@@ -468,8 +439,8 @@ static bool load_score(loader_t *ld, yaml_node_t *key_node, yaml_node_t *v)
     }
     if (sum != at_scale18((dw_decimal_t){100, 0}))
         return fail(ld, dw_yaml_line(key_node), "score: the points must sum to 100: %s + %s + %s + %s is not 100",
-                    scalar(val[W_EXECUTION]), scalar(val[W_OUTPUT]), scalar(val[W_EFFECT]),
-                    scalar(val[W_SATISFACTION]));
+                    dw_yaml_scalar(val[W_EXECUTION]), dw_yaml_scalar(val[W_OUTPUT]), dw_yaml_scalar(val[W_EFFECT]),
+                    dw_yaml_scalar(val[W_SATISFACTION]));
 
     yaml_node_t *g = val[W_GRADES];
     if (!need_mapping(ld, "score: grades", g))
@@ -490,7 +461,7 @@ static bool load_score(loader_t *ld, yaml_node_t *key_node, yaml_node_t *v)
     if (dw_decimal_cmp(s->excellent, hundred) > 0 || dw_decimal_cmp(s->excellent, s->good) <= 0 ||
         dw_decimal_cmp(s->good, s->fair) <= 0 || dw_decimal_cmp(s->fair, zero) <= 0)
         return fail(ld, dw_yaml_line(g), "score: grades: expected 100 >= excellent > good > fair > 0, got %s, %s, %s",
-                    scalar(gval[G_EXCELLENT]), scalar(gval[G_GOOD]), scalar(gval[G_FAIR]));
+                    dw_yaml_scalar(gval[G_EXCELLENT]), dw_yaml_scalar(gval[G_GOOD]), dw_yaml_scalar(gval[G_FAIR]));
     return true;
 }
 
@@ -517,7 +488,7 @@ static bool check_template(loader_t *ld, const char *id, yaml_node_t *v, const c
 
 static bool disposition_of(loader_t *ld, const char *id, const char *key, yaml_node_t *v, dw_a_disposition_t *out)
 {
-    const char *s = scalar(v);
+    const char *s = dw_yaml_scalar(v);
     char got[80];
     if (s && strcmp(s, "objective") == 0)
         *out = DW_A_DISPOSE_OBJECTIVE;
@@ -595,7 +566,7 @@ static bool threshold_of(loader_t *ld, const rule_def_t *def, const th_def_t *th
     case TH_YUAN:
         if (!decimal_of(ld, where, v, out))
             return false;
-        if (!dw_fen_parse_yuan(scalar(v), &fen))
+        if (!dw_fen_parse_yuan(dw_yaml_scalar(v), &fen))
             return fail(ld, dw_yaml_line(v), "%s: expected yuan with at most 2 decimals, got %s", where,
                         shown(v, got, sizeof got));
         return true;
@@ -631,7 +602,7 @@ static bool load_thresholds(loader_t *ld, const rule_def_t *def, yaml_node_t *it
     yaml_node_t *val[DW_A_MAX_THRESHOLDS] = {0}, *key[DW_A_MAX_THRESHOLDS] = {0};
     for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(ld, p->key);
-        const char *name = scalar(k);
+        const char *name = dw_yaml_scalar(k);
         size_t which = def->n_th;
         for (size_t i = 0; name && i < def->n_th; i++)
             if (strcmp(name, def->th[i].name) == 0)
@@ -687,13 +658,13 @@ static bool load_rule(loader_t *ld, yaml_node_t *item)
     /* the id first: every other message names the rule */
     yaml_node_t *id_node = NULL;
     for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top && !id_node; p++) {
-        const char *name = scalar(node_at(ld, p->key));
+        const char *name = dw_yaml_scalar(node_at(ld, p->key));
         if (name && strcmp(name, "id") == 0)
             id_node = node_at(ld, p->value);
     }
     if (!id_node)
         return fail(ld, dw_yaml_line(item), "rules: a rule without an id");
-    const char *id = scalar(id_node);
+    const char *id = dw_yaml_scalar(id_node);
     char got[80];
     if (!id)
         return fail(ld, dw_yaml_line(id_node), "rules: id: expected a rule id, got %s", dw_yaml_kind(id_node));
@@ -721,7 +692,7 @@ static bool load_rule(loader_t *ld, yaml_node_t *item)
     r->line = dw_yaml_line(item);
     r->enabled = true;
 
-    const char *cat = scalar(val[R_CATEGORY]);
+    const char *cat = dw_yaml_scalar(val[R_CATEGORY]);
     if (!cat || strcmp(cat, dw_a_category_name(def->category)) != 0)
         return fail(ld, dw_yaml_line(val[R_CATEGORY]), "%s: category: the rule is %s, not %s", def->id,
                     dw_a_category_name(def->category), shown(val[R_CATEGORY], got, sizeof got));
@@ -776,7 +747,7 @@ static bool load_root(loader_t *ld, yaml_node_t *root)
         return false;
     if (!val[K_VERSION])
         return fail(ld, dw_yaml_line(root), "missing key \"version\" (version: 1)");
-    const char *v = scalar(val[K_VERSION]);
+    const char *v = dw_yaml_scalar(val[K_VERSION]);
     char got[80];
     if (!v || strcmp(v, "1") != 0)
         return fail(ld, dw_yaml_line(val[K_VERSION]), "version: this dw-analyze reads version 1, got %s",
@@ -788,23 +759,14 @@ static bool load_root(loader_t *ld, yaml_node_t *root)
            load_score(ld, key[K_SCORE], val[K_SCORE]) && load_rules(ld, key[K_RULES], val[K_RULES]);
 }
 
-static bool yaml_fail(loader_t *ld, const yaml_parser_t *parser, const char *buf, size_t len)
+/* load_root over the one document of the text, for dw_yaml_load_one. */
+static bool load_document(void *ctx, yaml_document_t *doc, yaml_node_t *root)
 {
-    if (parser->error == YAML_MEMORY_ERROR)
-        return fail(ld, 1, "out of memory while parsing");
-    int line;
-    if (parser->error == YAML_READER_ERROR) {
-        line = 1;
-        for (size_t i = 0; i < parser->problem_offset && i < len; i++)
-            line += buf[i] == '\n';
-    } else {
-        line = (int)parser->problem_mark.line + 1;
-    }
-    const char *problem = parser->problem ? parser->problem : "unknown problem";
-    if (parser->context)
-        return fail(ld, line, "invalid YAML: %s (%s at line %d)", problem, parser->context,
-                    (int)parser->context_mark.line + 1);
-    return fail(ld, line, "invalid YAML: %s", problem);
+    loader_t *ld = ctx;
+    ld->doc = doc;
+    bool ok = load_root(ld, root);
+    ld->doc = NULL;
+    return ok;
 }
 
 dw_a_catalogue_t *dw_a_catalogue_parse(const char *name, const char *text, size_t len, char *err, size_t errlen)
@@ -823,36 +785,7 @@ dw_a_catalogue_t *dw_a_catalogue_parse(const char *name, const char *text, size_
         return NULL;
     }
     snprintf(cat->source, sizeof cat->source, "%s", name);
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    bool ok = false;
-    if (!yaml_parser_initialize(&parser)) {
-        fail(&ld, 1, "out of memory while parsing");
-    } else {
-        yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-        if (!yaml_parser_load(&parser, &doc)) {
-            yaml_fail(&ld, &parser, text, len);
-        } else {
-            ld.doc = &doc;
-            if (load_root(&ld, yaml_document_get_root_node(&doc))) {
-                /* a second document would be ignored silently: refuse it */
-                yaml_document_t next;
-                if (!yaml_parser_load(&parser, &next)) {
-                    yaml_fail(&ld, &parser, text, len);
-                } else {
-                    yaml_node_t *extra = yaml_document_get_root_node(&next);
-                    if (extra)
-                        fail(&ld, dw_yaml_line(extra), "more than one YAML document in the file");
-                    else
-                        ok = true;
-                    yaml_document_delete(&next);
-                }
-            }
-            ld.doc = NULL;
-            yaml_document_delete(&doc);
-        }
-        yaml_parser_delete(&parser);
-    }
+    bool ok = dw_yaml_load_one(name, text, len, load_document, &ld, err, errlen);
     if (!ok)
         dw_a_catalogue_destroy(&cat);
     return cat;
@@ -860,24 +793,10 @@ dw_a_catalogue_t *dw_a_catalogue_parse(const char *name, const char *text, size_
 
 dw_a_catalogue_t *dw_a_catalogue_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: could not open: %s", path, strerror(errno));
+    size_t n;
+    char *buf = dw_yaml_read_file(path, CAT_FILE_MAX, &n, err, errlen);
+    if (!buf)
         return NULL;
-    }
-    char *buf = malloc(CAT_FILE_MAX + 1);
-    size_t n = buf ? fread(buf, 1, CAT_FILE_MAX + 1, f) : 0;
-    bool bad = !buf || ferror(f);
-    fclose(f);
-    if (bad || n > CAT_FILE_MAX) {
-        snprintf(err, errlen, "%s: %s", path,
-                 !buf               ? "out of memory"
-                 : n > CAT_FILE_MAX ? "file is too large (more than 1 MiB)"
-                                    : "could not read");
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
     dw_a_catalogue_t *cat = dw_a_catalogue_parse(path, buf, n, err, errlen);
     free(buf);
     return cat;
@@ -894,9 +813,7 @@ void dw_a_catalogue_destroy(dw_a_catalogue_t **self_p)
     if (!self_p || !*self_p)
         return;
     dw_a_catalogue_t *self = *self_p;
-    for (size_t i = 0; i < self->n_strs; i++)
-        free(self->strs[i]);
-    free(self->strs);
+    dw_yaml_strings_free(&self->strs);
     free(self);
     *self_p = NULL;
 }

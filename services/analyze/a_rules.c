@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dw_money.h"
 #include "dw_wide.h"
 
 /* ---- exact arithmetic ----------------------------------------------------
@@ -67,28 +68,6 @@ typedef struct ratio {
     size_t nd;
 } ratio_t;
 
-static const int64_t pow10_table[19] = {
-    INT64_C(1),
-    INT64_C(10),
-    INT64_C(100),
-    INT64_C(1000),
-    INT64_C(10000),
-    INT64_C(100000),
-    INT64_C(1000000),
-    INT64_C(10000000),
-    INT64_C(100000000),
-    INT64_C(1000000000),
-    INT64_C(10000000000),
-    INT64_C(100000000000),
-    INT64_C(1000000000000),
-    INT64_C(10000000000000),
-    INT64_C(100000000000000),
-    INT64_C(1000000000000000),
-    INT64_C(10000000000000000),
-    INT64_C(100000000000000000),
-    INT64_C(1000000000000000000),
-};
-
 /* A scale outside 0..18 cannot come from dw_decimal_parse; read it as 0. */
 static int scale_of(dw_decimal_t d)
 {
@@ -97,7 +76,7 @@ static int scale_of(dw_decimal_t d)
 
 static __int128 ten_to(int s)
 {
-    return pow10_table[s];
+    return dw_pow10(s);
 }
 
 /* The sign of r − pct %: r.num·100·10^scale against pct.units·r.den. */
@@ -147,7 +126,7 @@ static int64_t ratio_bp(const ratio_t *r)
  * these are whole; any decimals are dropped. */
 static int64_t whole(dw_decimal_t d)
 {
-    return d.units / pow10_table[scale_of(d)];
+    return d.units / dw_pow10(scale_of(d));
 }
 
 /* ---- text ---------------------------------------------------------------- */

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "dw_money.h"
 #include "dw_wide.h"
 
 /* ---- exact arithmetic ----------------------------------------------------
@@ -14,30 +15,8 @@
 
 typedef unsigned __int128 u128;
 
-static const int64_t pow10_table[19] = {
-    INT64_C(1),
-    INT64_C(10),
-    INT64_C(100),
-    INT64_C(1000),
-    INT64_C(10000),
-    INT64_C(100000),
-    INT64_C(1000000),
-    INT64_C(10000000),
-    INT64_C(100000000),
-    INT64_C(1000000000),
-    INT64_C(10000000000),
-    INT64_C(100000000000),
-    INT64_C(1000000000000),
-    INT64_C(10000000000000),
-    INT64_C(100000000000000),
-    INT64_C(1000000000000000),
-    INT64_C(10000000000000000),
-    INT64_C(100000000000000000),
-    INT64_C(1000000000000000000),
-};
-
 /* A scale outside 0..18 cannot come from dw_decimal_parse; read it as 0
- * rather than index past the table. */
+ * rather than let dw_pow10 turn the figure into 0. */
 static int scale_of(dw_decimal_t d)
 {
     return d.scale >= 0 && d.scale <= 18 ? d.scale : 0;
@@ -46,7 +25,7 @@ static int scale_of(dw_decimal_t d)
 /* d's units at a larger scale s (|units| < 2^63, × 10^18 < 2^123: fits). */
 static __int128 at_scale(dw_decimal_t d, int s)
 {
-    return (__int128)d.units * pow10_table[s - scale_of(d)];
+    return (__int128)d.units * dw_pow10(s - scale_of(d));
 }
 
 /* A fraction of a share, 0 ≤ num ≤ den, den > 0. */
@@ -80,7 +59,7 @@ static int64_t milli_points(dw_decimal_t points, const dw_wide_t *part_num, cons
     /* at most ~330 bits of 512, so none fails; were one to, the share earns
      * nothing rather than a wrong figure */
     if (!dw_wide_mul(&n, 1000) || !dw_wide_mul(&n, (u128)points.units) || !dw_wide_mul(&n, earned.num) ||
-        !dw_wide_mul(&d, (u128)pow10_table[scale_of(points)]) || !dw_wide_mul(&d, earned.den))
+        !dw_wide_mul(&d, (u128)dw_pow10(scale_of(points))) || !dw_wide_mul(&d, earned.den))
         return 0;
     if (!dw_wide_div_round(&n, &d, &q)) /* a zero part_den earns nothing */
         return 0;
@@ -196,7 +175,7 @@ static int64_t execution_mp(dw_decimal_t points, const dw_a_project_t *p, dw_a_s
 /* total ≥ floor points ⟺ total_mp × 10^scale ≥ floor.units × 1000. */
 static bool reaches(int64_t total_mp, dw_decimal_t floor)
 {
-    return (__int128)total_mp * pow10_table[scale_of(floor)] >= (__int128)floor.units * 1000;
+    return (__int128)total_mp * dw_pow10(scale_of(floor)) >= (__int128)floor.units * 1000;
 }
 
 dw_a_score_t dw_a_score_project(const dw_a_score_cfg_t *cfg, const dw_a_project_t *p, dw_a_score_basis_t basis)

@@ -136,7 +136,10 @@ static int analyse_projects(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, 
     evaluation_t e = {0};
     size_t changed = 0;
     int rc = -1;
-    if (dw_a_load_projects(pg, fiscal_year, codes, n, at, &ps) == 0 && evaluate(self, &ps, at, &e) == 0 &&
+    /* Live, every stored fact counts (a payment dated ahead is still paid);
+     * running as of a set date (a replay, a test) counts what was dated by then. */
+    dw_date_t counted_until = self->cfg->clock.as_of[0] ? at : (dw_date_t){9999, 12, 31};
+    if (dw_a_load_projects(pg, fiscal_year, codes, n, counted_until, &ps) == 0 && evaluate(self, &ps, at, &e) == 0 &&
         dw_a_alerts_apply(self->alerts, pg, stage, fiscal_year, e.evaluated, e.n, at, &changed) == 0)
         rc = 0;
     *projects += ps.n;

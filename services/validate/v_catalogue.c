@@ -1,7 +1,6 @@
 #include "v_catalogue.h"
 #include "dw_yaml.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +22,7 @@ struct dw_v_catalogue {
     char source[300];
     dw_v_setting_t *rules; /* one per dw_v_rule_defs entry, same index */
     size_t n;
-    char **strs; /* every string the settings point at */
-    size_t n_strs, cap_strs;
+    dw_yaml_strings_t strs; /* every string the settings point at */
 };
 
 /* ---- loading ----------------------------------------------------------- */
@@ -48,51 +46,24 @@ static yaml_node_t *node_at(loader_t *ld, int index)
     return yaml_document_get_node(ld->doc, index);
 }
 
-/* A scalar's text, or NULL when the node is not a scalar or holds a NUL. */
-static const char *scalar(const yaml_node_t *node)
-{
-    if (!node || node->type != YAML_SCALAR_NODE)
-        return NULL;
-    if (memchr(node->data.scalar.value, '\0', node->data.scalar.length))
-        return NULL;
-    return (const char *)node->data.scalar.value;
-}
-
-static const char *keep(loader_t *ld, const char *s)
-{
-    dw_v_catalogue_t *c = ld->cat;
-    if (c->n_strs == c->cap_strs) {
-        size_t cap = c->cap_strs ? c->cap_strs * 2 : 64;
-        char **strs = realloc(c->strs, cap * sizeof *strs);
-        if (!strs)
-            return NULL;
-        c->strs = strs;
-        c->cap_strs = cap;
-    }
-    char *copy = strdup(s);
-    if (copy)
-        c->strs[c->n_strs++] = copy;
-    return copy;
-}
-
 /* Text of at most max bytes, not empty. */
 static bool text_of(loader_t *ld, const char *rule, const char *key, yaml_node_t *v, size_t max, const char **out)
 {
-    const char *s = scalar(v);
+    const char *s = dw_yaml_scalar(v);
     if (!s)
         return fail(ld, dw_yaml_line(v), "%s: %s: expected text, got %s", rule, key, dw_yaml_kind(v));
     if (!*s)
         return fail(ld, dw_yaml_line(v), "%s: %s: must not be empty", rule, key);
     if (strlen(s) > max)
         return fail(ld, dw_yaml_line(v), "%s: %s: too long (%zu bytes, at most %zu)", rule, key, strlen(s), max);
-    if (!(*out = keep(ld, s)))
+    if (!(*out = dw_yaml_keep(&ld->cat->strs, s)))
         return fail(ld, dw_yaml_line(v), "out of memory");
     return true;
 }
 
 static bool bool_of(loader_t *ld, const char *rule, const char *key, yaml_node_t *v, bool *out)
 {
-    const char *s = scalar(v);
+    const char *s = dw_yaml_scalar(v);
     if (s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(s, "true") == 0)
         *out = true;
     else if (s && v->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(s, "false") == 0)
@@ -148,7 +119,7 @@ static bool load_types(loader_t *ld, const dw_v_rule_def_t *def, yaml_node_t *v,
         return false;
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
         yaml_node_t *t = node_at(ld, *it);
-        const char *type = scalar(t);
+        const char *type = dw_yaml_scalar(t);
         if (!type)
             return fail(ld, dw_yaml_line(t), "%s: types: expected a message type, got %s", def->id, dw_yaml_kind(t));
         int k = type_index(type);
@@ -221,7 +192,7 @@ static bool load_fields(loader_t *ld, const dw_v_rule_def_t *def, yaml_node_t *v
         return false;
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
         yaml_node_t *f = node_at(ld, *it);
-        const char *path = scalar(f);
+        const char *path = dw_yaml_scalar(f);
         if (!path)
             return fail(ld, dw_yaml_line(f), "%s: fields: expected a field path, got %s", def->id, dw_yaml_kind(f));
         if (s->n_fields == DW_V_MAX_FIELDS)
@@ -236,7 +207,7 @@ static bool load_fields(loader_t *ld, const dw_v_rule_def_t *def, yaml_node_t *v
                         "%s: fields: %s is not a field of any of the rule's types (write body.name, "
                         "body.list[].name)",
                         def->id, path);
-        if (!(s->fields[s->n_fields++] = keep(ld, path)))
+        if (!(s->fields[s->n_fields++] = dw_yaml_keep(&ld->cat->strs, path)))
             return fail(ld, dw_yaml_line(f), "out of memory");
     }
     return true;
@@ -248,7 +219,7 @@ static bool load_codes(loader_t *ld, const dw_v_rule_def_t *def, yaml_node_t *v,
         return false;
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
         yaml_node_t *c = node_at(ld, *it);
-        const char *name = scalar(c);
+        const char *name = dw_yaml_scalar(c);
         int code = -1;
         for (int k = 1; name && k < DW_CODE_COUNT; k++)
             if (strcmp(dw_code_name((dw_code_t)k), name) == 0)
@@ -291,7 +262,7 @@ static bool load_rule(loader_t *ld, yaml_node_t *item)
     yaml_node_t *val[K_N] = {0}, *key[K_N] = {0};
     for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(ld, p->key);
-        const char *name = scalar(k);
+        const char *name = dw_yaml_scalar(k);
         int which = -1;
         for (int i = 0; name && i < K_N; i++)
             if (strcmp(name, rule_keys[i]) == 0)
@@ -308,7 +279,7 @@ static bool load_rule(loader_t *ld, yaml_node_t *item)
     }
     if (!val[K_ID])
         return fail(ld, dw_yaml_line(item), "a rule without an id");
-    const char *id = scalar(val[K_ID]);
+    const char *id = dw_yaml_scalar(val[K_ID]);
     if (!id)
         return fail(ld, dw_yaml_line(val[K_ID]), "id: expected a rule id, got %s", dw_yaml_kind(val[K_ID]));
     const dw_v_rule_def_t *def = dw_v_rule_def(id);
@@ -330,12 +301,12 @@ static bool load_rule(loader_t *ld, yaml_node_t *item)
     if (!text_of(ld, id, "name", val[K_NAME], NAME_MAX_LEN, &s->name))
         return false;
 
-    const char *cat = scalar(val[K_CATEGORY]);
+    const char *cat = dw_yaml_scalar(val[K_CATEGORY]);
     if (!cat || strcmp(cat, dw_v_category_name(def->category)) != 0)
         return fail(ld, dw_yaml_line(val[K_CATEGORY]), "%s: category: the rule is %s, not \"%s\"", id,
                     dw_v_category_name(def->category), cat ? cat : dw_yaml_kind(val[K_CATEGORY]));
 
-    const char *sev = scalar(val[K_SEVERITY]);
+    const char *sev = dw_yaml_scalar(val[K_SEVERITY]);
     if (sev && strcmp(sev, "fatal") == 0)
         s->severity = DW_V_FATAL;
     else if (sev && strcmp(sev, "warning") == 0)
@@ -383,7 +354,7 @@ static bool load_root(loader_t *ld, yaml_node_t *root)
     yaml_node_t *version = NULL, *rules = NULL, *version_key = NULL, *rules_key = NULL;
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = node_at(ld, p->key);
-        const char *name = scalar(k);
+        const char *name = dw_yaml_scalar(k);
         yaml_node_t **slot = NULL, **kslot = NULL;
         if (name && strcmp(name, "version") == 0)
             slot = &version, kslot = &version_key;
@@ -399,7 +370,7 @@ static bool load_root(loader_t *ld, yaml_node_t *root)
     }
     if (!version)
         return fail(ld, dw_yaml_line(root), "missing key \"version\" (version: 1)");
-    const char *v = scalar(version);
+    const char *v = dw_yaml_scalar(version);
     if (!v || strcmp(v, "1") != 0)
         return fail(ld, dw_yaml_line(version), "version: this dw-validate reads version 1, got \"%s\"",
                     v ? v : dw_yaml_kind(version));
@@ -420,23 +391,14 @@ static bool load_root(loader_t *ld, yaml_node_t *root)
     return true;
 }
 
-static bool yaml_fail(loader_t *ld, const yaml_parser_t *parser, const char *buf)
+/* load_root over the one document of the text, for dw_yaml_load_one. */
+static bool load_document(void *ctx, yaml_document_t *doc, yaml_node_t *root)
 {
-    if (parser->error == YAML_MEMORY_ERROR)
-        return fail(ld, 1, "out of memory while parsing");
-    int line;
-    if (parser->error == YAML_READER_ERROR) {
-        line = 1;
-        for (size_t i = 0; i < parser->problem_offset && buf[i]; i++)
-            line += buf[i] == '\n';
-    } else {
-        line = (int)parser->problem_mark.line + 1;
-    }
-    const char *problem = parser->problem ? parser->problem : "unknown problem";
-    if (parser->context)
-        return fail(ld, line, "invalid YAML: %s (%s at line %d)", problem, parser->context,
-                    (int)parser->context_mark.line + 1);
-    return fail(ld, line, "invalid YAML: %s", problem);
+    loader_t *ld = ctx;
+    ld->doc = doc;
+    bool ok = load_root(ld, root);
+    ld->doc = NULL;
+    return ok;
 }
 
 dw_v_catalogue_t *dw_v_catalogue_parse(const char *name, const char *text, size_t len, char *err, size_t errlen)
@@ -457,36 +419,7 @@ dw_v_catalogue_t *dw_v_catalogue_parse(const char *name, const char *text, size_
     }
     cat->n = n_defs;
     snprintf(cat->source, sizeof cat->source, "%s", name);
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    bool ok = false;
-    if (!yaml_parser_initialize(&parser)) {
-        fail(&ld, 1, "out of memory while parsing");
-    } else {
-        yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-        if (!yaml_parser_load(&parser, &doc)) {
-            yaml_fail(&ld, &parser, text);
-        } else {
-            ld.doc = &doc;
-            if (load_root(&ld, yaml_document_get_root_node(&doc))) {
-                /* a second document would be ignored silently: refuse it */
-                yaml_document_t next;
-                if (!yaml_parser_load(&parser, &next)) {
-                    yaml_fail(&ld, &parser, text);
-                } else {
-                    yaml_node_t *extra = yaml_document_get_root_node(&next);
-                    if (extra)
-                        fail(&ld, dw_yaml_line(extra), "more than one YAML document in the file");
-                    else
-                        ok = true;
-                    yaml_document_delete(&next);
-                }
-            }
-            ld.doc = NULL;
-            yaml_document_delete(&doc);
-        }
-        yaml_parser_delete(&parser);
-    }
+    bool ok = dw_yaml_load_one(name, text, len, load_document, &ld, err, errlen);
     free(seen);
     if (!ok)
         dw_v_catalogue_destroy(&cat);
@@ -495,24 +428,10 @@ dw_v_catalogue_t *dw_v_catalogue_parse(const char *name, const char *text, size_
 
 dw_v_catalogue_t *dw_v_catalogue_load(const char *path, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: could not open: %s", path, strerror(errno));
+    size_t n;
+    char *buf = dw_yaml_read_file(path, CAT_FILE_MAX, &n, err, errlen);
+    if (!buf)
         return NULL;
-    }
-    char *buf = malloc(CAT_FILE_MAX + 1);
-    size_t n = buf ? fread(buf, 1, CAT_FILE_MAX + 1, f) : 0;
-    bool bad = !buf || ferror(f);
-    fclose(f);
-    if (bad || n > CAT_FILE_MAX) {
-        snprintf(err, errlen, "%s: %s", path,
-                 !buf               ? "out of memory"
-                 : n > CAT_FILE_MAX ? "file is too large (more than 1 MiB)"
-                                    : "could not read");
-        free(buf);
-        return NULL;
-    }
-    buf[n] = '\0';
     dw_v_catalogue_t *cat = dw_v_catalogue_parse(path, buf, n, err, errlen);
     free(buf);
     return cat;
@@ -529,9 +448,7 @@ void dw_v_catalogue_destroy(dw_v_catalogue_t **self_p)
     if (!self_p || !*self_p)
         return;
     dw_v_catalogue_t *self = *self_p;
-    for (size_t i = 0; i < self->n_strs; i++)
-        free(self->strs[i]);
-    free(self->strs);
+    dw_yaml_strings_free(&self->strs);
     free(self->rules);
     free(self);
     *self_p = NULL;
