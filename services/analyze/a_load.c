@@ -279,6 +279,42 @@ static int load_forms(dw_pg_t *pg, const char *const *params, dw_a_projects_t *o
     return 0;
 }
 
+static const char *const sql_selfevals =
+    "WITH r AS (SELECT DISTINCT ON (project_code) fiscal_year, project_code, revision, self_score FROM "
+    "selfeval_reports "
+    "WHERE fiscal_year = $1 AND $3::date IS NOT NULL AND " IN_SET " ORDER BY project_code, revision DESC) "
+    "SELECT r.project_code, r.self_score, s.code, s.actual FROM r "
+    "LEFT JOIN selfeval_indicators s USING (fiscal_year, project_code, revision) ORDER BY r.project_code, s.item";
+
+/* The latest self-evaluation of each project: its score and each indicator's actual value. */
+static int load_selfevals(dw_pg_t *pg, const char *const *params, dw_a_projects_t *out)
+{
+    PGresult *res = run(pg, sql_selfevals, params);
+    if (!res)
+        return -1;
+    for (int r = 0; r < PQntuples(res); r++) {
+        dw_a_project_t *p = dw_a_projects_find(out, PQgetvalue(res, r, 0));
+        if (!p)
+            continue;
+        if (!p->has_selfeval) {
+            bool ok;
+            parse_decimal(PQgetvalue(res, r, 1), &ok, &p->self_score);
+            p->has_selfeval = true;
+        }
+        if (PQgetisnull(res, r, 2))
+            continue;
+        dw_a_indicator_t *ind = indicator_of(p, PQgetvalue(res, r, 2));
+        if (!ind)
+            continue;
+        parse_decimal(PQgetvalue(res, r, 3), &ind->has_actual, &ind->actual);
+        ind->actual_qual = qual_of(PQgetvalue(res, r, 3));
+        if (ind->op == DW_A_OP_QUALITATIVE)
+            ind->has_actual = ind->actual_qual != DW_A_QUAL_NONE;
+    }
+    PQclear(res);
+    return 0;
+}
+
 int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, size_t n_codes, dw_date_t as_of,
                        dw_a_projects_t *out)
 {
@@ -304,7 +340,7 @@ int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, s
         goto out;
     }
     if (load_budget(pg, params, out) == 0 && load_months(pg, params, out) == 0 && load_targets(pg, params, out) == 0 &&
-        load_forms(pg, params, out) == 0)
+        load_forms(pg, params, out) == 0 && load_selfevals(pg, params, out) == 0)
         rc = 0;
 out:
     dw_buf_free(&set);

@@ -43,6 +43,10 @@ typedef struct dw_a_indicator {
     dw_a_qual_t projected_qual;
     dw_a_likely_t likelihood;
     bool has_cause; /* at least one deviation cause chosen */
+    /* From the latest self-evaluation (绩效自评), when it reports this indicator. */
+    bool has_actual; /* the actual value is a number (or, qualitative, one of the three words) */
+    dw_decimal_t actual;
+    dw_a_qual_t actual_qual;
 } dw_a_indicator_t;
 
 typedef struct dw_a_project {
@@ -82,6 +86,10 @@ typedef struct dw_a_project {
     int form_period_month; /* 1-N月 */
     dw_date_t form_submitted;
     int64_t form_executed_fen, form_projected_fen; /* executed to date, projected full year */
+
+    /* The latest self-evaluation (year end): the department's own score. */
+    bool has_selfeval;
+    dw_decimal_t self_score;
 } dw_a_project_t;
 
 /* Zeroes p and sets the identity. */

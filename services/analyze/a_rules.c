@@ -705,7 +705,8 @@ static void rule_unspent(const dw_a_catalogue_t *cat, const dw_a_project_t *p, d
                          sink_t *k)
 {
     const dw_a_rule_t *rule = enabled_rule(cat, DW_A_RULE_UNSPENT);
-    if (!rule || !p->has_form || !p->has_budget || p->budget_fen <= 0)
+    /* a time rule: a projection made in the first weeks of the year is not judged (rules_from) */
+    if (!rule || !tp.rules_on || !p->has_form || !p->has_budget || p->budget_fen <= 0)
         return;
     dw_a_finding_t *f = next(k);
     start(f, rule, "");

@@ -111,6 +111,11 @@ static part_t quantitative_part(dw_a_op_t op, dw_decimal_t value, dw_decimal_t t
 
 static part_t indicator_part(const dw_a_indicator_t *ind, dw_a_score_basis_t basis)
 {
+    if (basis == DW_A_SCORE_SELFEVAL) {
+        if (ind->op == DW_A_OP_QUALITATIVE)
+            return qualitative_part(ind->actual_qual);
+        return ind->has_actual ? quantitative_part(ind->op, ind->actual, ind->target) : NOTHING;
+    }
     bool projected = basis == DW_A_SCORE_PROJECTED;
     if (ind->op == DW_A_OP_QUALITATIVE)
         return qualitative_part(projected ? ind->projected_qual : ind->value_qual);
@@ -164,7 +169,7 @@ static int64_t execution_mp(dw_decimal_t points, const dw_a_project_t *p, dw_a_s
     if (p->budget_fen <= 0)
         return 0;
     int64_t spent = 0;
-    if (basis == DW_A_SCORE_ACTUAL)
+    if (basis != DW_A_SCORE_PROJECTED)
         spent = p->paid_fen;
     else if (p->has_form)
         spent = p->form_projected_fen;

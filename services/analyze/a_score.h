@@ -36,10 +36,12 @@ typedef struct dw_a_score {
 typedef enum {
     DW_A_SCORE_ACTUAL,    /* value (to date; the self-evaluation's actual at year end) */
     DW_A_SCORE_PROJECTED, /* projected full-year value, from the monitoring form */
+    DW_A_SCORE_SELFEVAL,  /* the self-evaluation's actual values (year end); execution as paid */
 } dw_a_score_basis_t;
 
 /* exec_rate for the execution section: paid ÷ budget of p (PROJECTED: the
- * form's projected execution ÷ budget). */
+ * form's projected execution ÷ budget; SELFEVAL: paid, with each indicator's
+ * self-evaluated actual value). */
 dw_a_score_t dw_a_score_project(const dw_a_score_cfg_t *cfg, const dw_a_project_t *p, dw_a_score_basis_t basis);
 
 const char *dw_a_grade_name(dw_a_grade_t g); /* "优" "良" "中" "差" */

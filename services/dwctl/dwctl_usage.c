@@ -166,6 +166,43 @@ static const char reanalyze_usage[] =
     "\n"
     "Exit status: 0 done, 2 not done in time or a failure, 64 bad arguments.\n";
 
+static const char dashboard_usage[] =
+    "usage: dwctl dashboard --year YYYY [--as-of YYYY-MM-DD] [--dept CODE] [--format text|csv]\n"
+    "                       [--rules FILE] [--conninfo CONNINFO]\n"
+    "\n"
+    "Prints the 双监控 figures of fiscal year YYYY as the database holds them at the\n"
+    "as-of date (the year's last day once it is over): every project loaded and judged\n"
+    "with the rule catalogue, then one line for the bureau (全局) and one per department:\n"
+    "projects monitored (with a budget line or targets), 在监控资金 (current budget),\n"
+    "paid to date, 执行率, 序时应支付 (budget × 序时进度, rounded down per project),\n"
+    "执行总体偏离度, the red and yellow findings of the execution (及时性), target (有效性)\n"
+    "and compliance (合规性) rules, 指标总体偏离度, the light (the worst of its projects)\n"
+    "and what was paid outside monitoring. With --dept, then one line per project of\n"
+    "that department with its light, 执行率 and its score and grade (100 points, seed\n"
+    "002 §37) from the values to date and from the form's projected values.\n"
+    "\n"
+    "  执行总体偏离度  |Σ paid − Σ expected| ÷ Σ expected over the projects with time\n"
+    "                  rules on (a budget above 0, as-of on or after rules_from); 0 when\n"
+    "                  Σ expected is 0\n"
+    "  指标总体偏离度  Σ weight of the reported indicators whose light is yellow or red\n"
+    "                  ÷ Σ weight of the reported indicators; 0 when none is reported\n"
+    "\n"
+    "  --year YYYY         the fiscal year\n"
+    "  --as-of DATE        judge at DATE, counting the payments and forms dated by then\n"
+    "                      (default: today in Asia/Shanghai, counting every one stored,\n"
+    "                      as dw-analyze does live)\n"
+    "  --dept CODE         also one line per project of this department\n"
+    "  --format FMT        text (default) or csv (UTF-8, a header row, one row per line\n"
+    "                      with a level column: bureau, dept, project)\n"
+    "  --rules FILE        the rule catalogue (default: the one built in,\n"
+    "                      deploy/analysis_rules.yaml)\n"
+    "  --conninfo CONNINFO the database (libpq); default $DW_DATABASE_CONNINFO\n"
+    "\n"
+    "Money in yuan, percents to 2 decimals (basis points, half up); every light and\n"
+    "ratio is decided exactly. Reads only: no alert is raised or changed.\n"
+    "Exit status: 0, 2 a failure (the database, the rules file, a department with no\n"
+    "project), 64 bad arguments.\n";
+
 static const char all_usage[] = "usage: dwctl COMMAND [options]\n"
                                 "\n"
                                 "  send     send messages from YAML files to dw-intake\n"
@@ -174,6 +211,7 @@ static const char all_usage[] = "usage: dwctl COMMAND [options]\n"
                                 "  import   import a CSV export (payments, budget lines, forms) row by row\n"
                                 "  rejects  list, show and resubmit what dualwatch refused\n"
                                 "  reanalyze  analyse a fiscal year again from the database\n"
+                                "  dashboard  a fiscal year's figures by department: execution, deviations, scores\n"
                                 "  help     this text, or `dwctl help COMMAND`\n";
 
 void dwctl_usage(FILE *out, const char *name)
@@ -190,6 +228,8 @@ void dwctl_usage(FILE *out, const char *name)
         fputs(rejects_usage, out);
     else if (name && strcmp(name, "reanalyze") == 0)
         fputs(reanalyze_usage, out);
+    else if (name && strcmp(name, "dashboard") == 0)
+        fputs(dashboard_usage, out);
     else
         fputs(all_usage, out);
 }

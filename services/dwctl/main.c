@@ -13,6 +13,8 @@
  *                        row, resumable, with a per-row error report
  *   dwctl rejects        list, show and resubmit what dualwatch refused
  *   dwctl reanalyze      analyse a whole fiscal year again from the database
+ *   dwctl dashboard      the year's figures by department: execution against
+ *                        序时进度, deviations, lights and scores
  *   dwctl help [CMD]     usage
  *
  * main only picks the subcommand; each lives in its own file. SIGINT and
@@ -26,6 +28,7 @@
 #include "dw_zmq.h"
 #include "dwctl.h"
 #include "dwctl_bench.h"
+#include "dwctl_dashboard.h"
 #include "dwctl_import.h"
 #include "dwctl_reanalyze.h"
 #include "dwctl_rejects.h"
@@ -36,8 +39,9 @@ static const struct {
     const char *name;
     dwctl_cmd_fn run;
 } commands[] = {
-    {"send", dwctl_send_main},     {"watch", dwctl_watch_main},     {"bench", dwctl_bench_main},
-    {"import", dwctl_import_main}, {"rejects", dwctl_rejects_main}, {"reanalyze", dwctl_reanalyze_main},
+    {"send", dwctl_send_main},           {"watch", dwctl_watch_main},     {"bench", dwctl_bench_main},
+    {"import", dwctl_import_main},       {"rejects", dwctl_rejects_main}, {"reanalyze", dwctl_reanalyze_main},
+    {"dashboard", dwctl_dashboard_main},
 };
 
 static int is_help(const char *arg)

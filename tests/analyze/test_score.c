@@ -316,8 +316,40 @@ static void test_extreme_figures(void)
     CHECK_INT(s.execution_mp, 5000);
 }
 
+/* The year-end score from the self-evaluation's actual values (绩效自评), not the
+ * form's to-date values: budget 1,000,000.00 paid 900,000.00 → execution
+ * 0.9 × 10 = 9 points; output one positive indicator (weight 50, target 100)
+ * reported 40 to date but 95 at year end → 0.95 × 50 = 47.5; effect one
+ * qualitative 部分达成 at year end → 80 % of 30 = 24; satisfaction a level
+ * indicator target 90 with no self-evaluated value → 0. Total 9 + 47.5 + 24
+ * + 0 = 80.5 → 良. The same project on the ACTUAL basis: output 0.4 × 50 = 20. */
+static void test_selfeval(void)
+{
+    dw_a_score_cfg_t cfg = shipped_cfg();
+    dw_a_project_t p;
+    project(&p, 100000000, 90000000);
+    dw_a_indicator_t *out = add(&p, DW_A_L1_OUTPUT, DW_A_OP_GE, dec(50, 0), dec(100, 0));
+    value(out, dec(40, 0));
+    out->has_actual = true;
+    out->actual = dec(95, 0);
+    dw_a_indicator_t *eff = add(&p, DW_A_L1_EFFECT, DW_A_OP_QUALITATIVE, dec(30, 0), dec(0, 0));
+    eff->actual_qual = DW_A_QUAL_PARTLY;
+    add(&p, DW_A_L1_SATISFACTION, DW_A_OP_GE, dec(10, 0), dec(90, 0));
+    p.has_selfeval = true;
+    p.self_score = dec(85, 0);
+    dw_a_score_t s = dw_a_score_project(&cfg, &p, DW_A_SCORE_SELFEVAL);
+    CHECK_INT(s.execution_mp, 9000);
+    CHECK_INT(s.output_mp, 47500);
+    CHECK_INT(s.effect_mp, 24000);
+    CHECK_INT(s.satisfaction_mp, 0);
+    CHECK_INT(s.total_mp, 80500);
+    CHECK_INT(s.grade, DW_A_GRADE_GOOD);
+    CHECK_INT(dw_a_score_project(&cfg, &p, DW_A_SCORE_ACTUAL).output_mp, 20000);
+}
+
 int main(void)
 {
+    test_selfeval();
     test_execution();
     test_output_positive();
     test_reverse_equal_qualitative();
