@@ -1,9 +1,17 @@
 /* dw_route — the sections' workflow: who must act on what, by when.
  *
- * This first procedure is the deviation case (偏离处置, seed 000 §13): a red
- * alert opens a case for the business section (业务股室) that looks after the
- * department (对口), due a configured number of days after the as-of date;
- * the state table of the later procedures grows from here. */
+ * The first procedures, from the alerts of dw-analyze (each task due a
+ * configured number of days after the alert's as-of date, one per alert and
+ * kind):
+ *   - 偏离处置 (seed 000 §13): an alert that turns red (raised red, or
+ *     escalated to red) opens a deviation case for the business section
+ *     (业务股室) that looks after the department (对口);
+ *   - 监控表退回: a form whose yellow or red indicator has no deviation cause
+ *     (form_no_cause) goes back to the department through that section, and
+ *     the department gets a notice with the rule's reason;
+ *   - 国库对账不符: the comprehensive section (综合股) reviews, the treasury (国库)
+ *     checks its feed.
+ * The state machines of the later procedures grow from here. */
 #ifndef DW_ROUTE_H
 #define DW_ROUTE_H
 

@@ -57,9 +57,11 @@ typedef struct step {
     size_t n_send;
     expected_alert_t open[MAX_OPEN];
     size_t n_open;
-    bool has_events, has_history;
+    bool has_events, has_history, has_tasks, has_notices;
     long events, rejects;
     char history[HISTORY_LEN]; /* alert_id:change_no:event:level, space-separated */
+    char tasks[HISTORY_LEN];   /* task_id:kind:section:state, space-separated (dw-route's tasks, all of them) */
+    char notices[HISTORY_LEN]; /* topics of the notices published, in order */
     int line;
 } step_t;
 
@@ -199,19 +201,23 @@ static bool read_expect(reader_t *r, yaml_node_t *map, step_t *s)
         } else if (key && strcmp(key, "rejects") == 0) {
             if (!read_long(r, v, &s->rejects))
                 return false;
-        } else if (key && strcmp(key, "history") == 0) {
-            s->has_history = true;
+        } else if (key && (strcmp(key, "history") == 0 || strcmp(key, "tasks") == 0 || strcmp(key, "notices") == 0)) {
+            /* lists of words joined by spaces, compared with what the database says */
+            char *into = strcmp(key, "history") == 0 ? s->history : strcmp(key, "tasks") == 0 ? s->tasks : s->notices;
+            *(strcmp(key, "history") == 0 ? &s->has_history
+              : strcmp(key, "tasks") == 0 ? &s->has_tasks
+                                          : &s->has_notices) = true;
             if (v->type != YAML_SEQUENCE_NODE)
-                return bad(r, v, "history: a list of \"alert_id:change_no:event:level\"");
+                return bad(r, v, "history / tasks / notices: a list of text items");
             for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
                 const char *h = text_of(yaml_document_get_node(r->doc, *it));
-                size_t used = strlen(s->history);
-                if (!h || used + strlen(h) + 2 > sizeof s->history)
-                    return bad(r, v, "history: text items, not too many");
-                snprintf(s->history + used, sizeof s->history - used, "%s%s", used ? " " : "", h);
+                size_t used = strlen(into);
+                if (!h || used + strlen(h) + 2 > HISTORY_LEN)
+                    return bad(r, v, "history / tasks / notices: text items, not too many");
+                snprintf(into + used, HISTORY_LEN - used, "%s%s", used ? " " : "", h);
             }
         } else {
-            return bad(r, k, "unknown key in expect (open events history rejects)");
+            return bad(r, k, "unknown key in expect (open events history tasks notices rejects)");
         }
     }
     if (!has_open)
@@ -580,6 +586,26 @@ static int compare_step(dw_harness_t *h, const scenario_t *sc, size_t k, int64_t
         if (strcmp(got, s->history) != 0) {
             failures++;
             fprintf(stderr, "  alert_history: \"%s\"\n      expected: \"%s\"\n", got, s->history);
+        }
+    }
+    if (s->has_tasks) {
+        char got[HISTORY_LEN];
+        dw_harness_text(h,
+                        "SELECT string_agg(task_id || ':' || kind || ':' || section_code || ':' || state, ' ' "
+                        "ORDER BY task_id) FROM tasks",
+                        got, sizeof got);
+        if (strcmp(got, s->tasks) != 0) {
+            failures++;
+            fprintf(stderr, "  tasks: \"%s\"\n  expected: \"%s\"\n", got, s->tasks);
+        }
+    }
+    if (s->has_notices) {
+        char got[HISTORY_LEN];
+        dw_harness_text(h, "SELECT string_agg(topic, ' ' ORDER BY seq) FROM outbox WHERE stream = 'notice'", got,
+                        sizeof got);
+        if (strcmp(got, s->notices) != 0) {
+            failures++;
+            fprintf(stderr, "  notices: \"%s\"\n    expected: \"%s\"\n", got, s->notices);
         }
     }
     if (rejects != s->rejects) {
