@@ -92,7 +92,8 @@ struct dw_a_catalogue {
     dw_a_form_round_t forms[DW_A_MAX_FORMS];
     size_t n_forms;
     dw_a_rule_t rules[DW_A_N_RULES]; /* by kind */
-    dw_yaml_strings_t strs;          /* every string the settings point at */
+    dw_a_incentives_cfg_t incentives;
+    dw_yaml_strings_t strs; /* every string the settings point at */
 };
 
 /* ---- loading ----------------------------------------------------------- */
@@ -729,10 +730,142 @@ static bool load_rules(loader_t *ld, yaml_node_t *key_node, yaml_node_t *v)
     return true;
 }
 
+/* ---- incentives (seed 003 §13) ------------------------------------------ */
+
+enum { I_CHECKPOINTS, I_RECIPIENT, I_DEDUCT, I_REWARD, I_RECOVER, I_N };
+static const char *const incentive_keys[I_N] = {"checkpoints", "recipient", "deduct", "reward", "recover"};
+enum { DE_EXEC, DE_COMPLETION, DE_SHARE, DE_N };
+static const char *const deduct_keys[DE_N] = {"exec_below", "completion_below", "share"};
+enum { RW_EXEC, RW_COMPLETION, RW_N };
+static const char *const reward_keys[RW_N] = {"exec_from", "completion_from"};
+enum { RC_UNSPENT, RC_IMPOSSIBLE, RC_N };
+static const char *const recover_keys[RC_N] = {"unspent_above", "impossible"};
+
+/* A mapping with exactly these keys, every one of them present. */
+static bool full_map(loader_t *ld, const char *where, yaml_node_t *v, const char *const *names, size_t n,
+                     yaml_node_t **val)
+{
+    yaml_node_t *key[8];
+    if (!need_mapping(ld, where, v) || !map_keys(ld, where, v, names, n, val, key))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!val[i])
+            return fail(ld, dw_yaml_line(v), "%s: missing key \"%s\"", where, names[i]);
+    return true;
+}
+
+/* A percent 0..100 (a share of weights or of a budget cannot pass 100 %). */
+static bool percent_upto_100(loader_t *ld, const char *where, yaml_node_t *v, dw_decimal_t *out)
+{
+    char got[80];
+    if (!decimal_of(ld, where, v, out))
+        return false;
+    if (dw_decimal_cmp(*out, (dw_decimal_t){100, 0}) > 0)
+        return fail(ld, dw_yaml_line(v), "%s: expected a percent 0..100, got %s", where, shown(v, got, sizeof got));
+    return true;
+}
+
+static bool load_checkpoints(loader_t *ld, yaml_node_t *v, dw_a_incentives_cfg_t *in)
+{
+    if (!need_list(ld, "incentives: checkpoints", v))
+        return false;
+    size_t n = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
+    if (n > DW_A_MAX_CHECKPOINTS)
+        return fail(ld, dw_yaml_line(v), "incentives: checkpoints: at most %d dates, got %zu", DW_A_MAX_CHECKPOINTS, n);
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+        yaml_node_t *item = node_at(ld, *it);
+        int month, day;
+        if (!month_day_of(ld, "incentives: checkpoints", item, &month, &day))
+            return false;
+        if (in->n_checkpoints > 0) {
+            int pm = in->checkpoints[in->n_checkpoints - 1].month, pd = in->checkpoints[in->n_checkpoints - 1].day;
+            if (month * 100 + day <= pm * 100 + pd)
+                return fail(ld, dw_yaml_line(item),
+                            "incentives: checkpoints: %02d-%02d is not after %02d-%02d (dates ascend)", month, day, pm,
+                            pd);
+        }
+        in->checkpoints[in->n_checkpoints].month = month;
+        in->checkpoints[in->n_checkpoints].day = day;
+        in->n_checkpoints++;
+    }
+    return true;
+}
+
+/* A section code as a topic segment carries it: letters, digits, _ and -. */
+static bool recipient_of(loader_t *ld, yaml_node_t *v, const char **out)
+{
+    const char *s = dw_yaml_scalar(v);
+    char got[80];
+    size_t len = s ? strlen(s) : 0;
+    bool ok = len >= 1 && len <= 32;
+    for (size_t i = 0; ok && i < len; i++) {
+        char c = s[i];
+        ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    }
+    if (!ok)
+        return fail(ld, dw_yaml_line(v),
+                    "incentives: recipient: expected a section code (1..32 letters, digits, _ or -), got %s",
+                    shown(v, got, sizeof got));
+    return text_of(ld, "incentives: recipient", v, 32, out);
+}
+
+/* The lower threshold of a pair must not pass the upper one: a department
+ * would be slow and fast at once. */
+static bool not_above(loader_t *ld, yaml_node_t *v, const char *low_name, dw_decimal_t low, const char *high_name,
+                      dw_decimal_t high)
+{
+    if (dw_decimal_cmp(low, high) <= 0)
+        return true;
+    char tl[40], th[40];
+    dw_decimal_format(low, tl, sizeof tl);
+    dw_decimal_format(high, th, sizeof th);
+    return fail(ld, dw_yaml_line(v), "incentives: deduct: %s %s is above reward: %s %s (slow and fast at once)",
+                low_name, tl, high_name, th);
+}
+
+static bool load_incentives(loader_t *ld, yaml_node_t *key_node, yaml_node_t *v)
+{
+    dw_a_incentives_cfg_t *in = &ld->cat->incentives;
+    yaml_node_t *val[I_N], *de[DE_N], *rw[RW_N], *rc[RC_N];
+    if (!need_mapping(ld, "incentives", v))
+        return false;
+    yaml_node_t *key[I_N];
+    if (!map_keys(ld, "incentives", v, incentive_keys, I_N, val, key))
+        return false;
+    for (int i = 0; i < I_N; i++)
+        if (!val[i])
+            return fail(ld, dw_yaml_line(key_node), "incentives: missing key \"%s\"", incentive_keys[i]);
+    in->present = true;
+    in->line = dw_yaml_line(key_node);
+    if (!load_checkpoints(ld, val[I_CHECKPOINTS], in) || !recipient_of(ld, val[I_RECIPIENT], &in->recipient) ||
+        !full_map(ld, "incentives: deduct", val[I_DEDUCT], deduct_keys, DE_N, de) ||
+        !full_map(ld, "incentives: reward", val[I_REWARD], reward_keys, RW_N, rw) ||
+        !full_map(ld, "incentives: recover", val[I_RECOVER], recover_keys, RC_N, rc))
+        return false;
+    char got[80];
+    if (!decimal_of(ld, "incentives: deduct: exec_below", de[DE_EXEC], &in->deduct_exec_below) ||
+        !percent_upto_100(ld, "incentives: deduct: completion_below", de[DE_COMPLETION],
+                          &in->deduct_completion_below) ||
+        !percent_upto_100(ld, "incentives: deduct: share", de[DE_SHARE], &in->deduct_share))
+        return false;
+    if (in->deduct_share.units == 0)
+        return fail(ld, dw_yaml_line(de[DE_SHARE]), "incentives: deduct: share: expected a percent above 0, got %s",
+                    shown(de[DE_SHARE], got, sizeof got));
+    if (!decimal_of(ld, "incentives: reward: exec_from", rw[RW_EXEC], &in->reward_exec_from) ||
+        !percent_upto_100(ld, "incentives: reward: completion_from", rw[RW_COMPLETION], &in->reward_completion_from))
+        return false;
+    if (!not_above(ld, val[I_DEDUCT], "exec_below", in->deduct_exec_below, "exec_from", in->reward_exec_from) ||
+        !not_above(ld, val[I_DEDUCT], "completion_below", in->deduct_completion_below, "completion_from",
+                   in->reward_completion_from))
+        return false;
+    return percent_upto_100(ld, "incentives: recover: unspent_above", rc[RC_UNSPENT], &in->recover_unspent_above) &&
+           bool_of(ld, "incentives: recover: impossible", rc[RC_IMPOSSIBLE], &in->recover_impossible);
+}
+
 /* ---- the file ---------------------------------------------------------- */
 
-enum { K_VERSION, K_TIME, K_FORMS, K_SCORE, K_RULES, K_N };
-static const char *const top_keys[K_N] = {"version", "time_progress", "forms", "score", "rules"};
+enum { K_VERSION, K_TIME, K_FORMS, K_SCORE, K_RULES, K_INCENTIVES, K_N };
+static const char *const top_keys[K_N] = {"version", "time_progress", "forms", "score", "rules", "incentives"};
 
 static bool load_root(loader_t *ld, yaml_node_t *root)
 {
@@ -752,11 +885,13 @@ static bool load_root(loader_t *ld, yaml_node_t *root)
     if (!v || strcmp(v, "1") != 0)
         return fail(ld, dw_yaml_line(val[K_VERSION]), "version: this dw-analyze reads version 1, got %s",
                     shown(val[K_VERSION], got, sizeof got));
-    for (int i = K_TIME; i < K_N; i++)
+    for (int i = K_TIME; i < K_INCENTIVES; i++)
         if (!val[i])
             return fail(ld, dw_yaml_line(root), "missing key \"%s\"", top_keys[i]);
+    /* incentives is optional: a catalogue without it recommends nothing */
     return load_time(ld, key[K_TIME], val[K_TIME]) && load_forms(ld, val[K_FORMS]) &&
-           load_score(ld, key[K_SCORE], val[K_SCORE]) && load_rules(ld, key[K_RULES], val[K_RULES]);
+           load_score(ld, key[K_SCORE], val[K_SCORE]) && load_rules(ld, key[K_RULES], val[K_RULES]) &&
+           (!val[K_INCENTIVES] || load_incentives(ld, key[K_INCENTIVES], val[K_INCENTIVES]));
 }
 
 /* load_root over the one document of the text, for dw_yaml_load_one. */
@@ -840,6 +975,23 @@ size_t dw_a_catalogue_forms(const dw_a_catalogue_t *self, const dw_a_form_round_
     if (rounds)
         *rounds = self->forms;
     return self->n_forms;
+}
+
+const dw_a_incentives_cfg_t *dw_a_catalogue_incentives(const dw_a_catalogue_t *self)
+{
+    return &self->incentives;
+}
+
+bool dw_a_catalogue_is_checkpoint(const dw_a_catalogue_t *self, dw_date_t d)
+{
+    const dw_a_incentives_cfg_t *in = &self->incentives;
+    for (size_t i = 0; i < in->n_checkpoints; i++) {
+        int month = in->checkpoints[i].month, day = in->checkpoints[i].day;
+        int last = dw_days_in_month(d.year, month);
+        if (d.month == month && d.day == (day > last ? last : day)) /* 02-29 is 02-28 in a common year */
+            return true;
+    }
+    return false;
 }
 
 const dw_a_rule_t *dw_a_catalogue_rule(const dw_a_catalogue_t *self, dw_a_rule_kind_t kind)

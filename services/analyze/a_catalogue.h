@@ -1,7 +1,9 @@
 /* dw_a_catalogue — the analysis rule catalogue (deploy/analysis_rules.yaml):
  * time progress, the monitoring forms' periods and due dates (seed 001), each
  * deviation rule's thresholds, message template and recommended disposition
- * (seed 000 §9, §13), and the score weights and grade bands (seed 002 §37).
+ * (seed 000 §9, §13), the score weights and grade bands (seed 002 §37), and
+ * the checkpoints and thresholds of the rewards, deductions and recoveries
+ * recommended to the budget section (seed 003 §13; optional section).
  *
  * Data, not code: loaded at start and on SIGHUP (a bad file on reload keeps
  * the old catalogue and says why). Anything wrong stops a start with
@@ -84,6 +86,27 @@ typedef struct dw_a_score_cfg {
     dw_decimal_t excellent, good, fair;
 } dw_a_score_cfg_t;
 
+#define DW_A_MAX_CHECKPOINTS 12
+
+/* 奖惩与收回 (seed 003 §13): on each checkpoint date dw-analyze recommends
+ * (never carries out) a deduction from slow departments with low target
+ * completion, a reward for fast ones with high completion, and the recovery of
+ * project money its monitoring form says cannot be spent this year. Percents
+ * are points ("60" is 60 %); what the figures mean is in a_incentives.h. */
+typedef struct dw_a_incentives_cfg {
+    bool present; /* false: the file has no incentives: section, nothing is recommended */
+    struct {
+        int month, day; /* 02-29 counts as 02-28 in a common year */
+    } checkpoints[DW_A_MAX_CHECKPOINTS];
+    size_t n_checkpoints;  /* 0: never */
+    const char *recipient; /* the section code the recommendations go to (notice.<recipient>.) */
+    dw_decimal_t deduct_exec_below, deduct_completion_below, deduct_share;
+    dw_decimal_t reward_exec_from, reward_completion_from;
+    dw_decimal_t recover_unspent_above;
+    bool recover_impossible; /* an indicator 完全不可能 is a reason to recover too */
+    int line;                /* of the section, 0 when absent */
+} dw_a_incentives_cfg_t;
+
 typedef struct dw_a_catalogue dw_a_catalogue_t;
 
 dw_a_catalogue_t *dw_a_catalogue_load(const char *path, char *err, size_t errlen) __attribute__((warn_unused_result));
@@ -97,6 +120,10 @@ const char *dw_a_catalogue_source(const dw_a_catalogue_t *self);
 const dw_a_time_cfg_t *dw_a_catalogue_time(const dw_a_catalogue_t *self);
 const dw_a_score_cfg_t *dw_a_catalogue_score(const dw_a_catalogue_t *self);
 size_t dw_a_catalogue_forms(const dw_a_catalogue_t *self, const dw_a_form_round_t **rounds);
+/* The incentives section (present false, no checkpoints, when the file has none). */
+const dw_a_incentives_cfg_t *dw_a_catalogue_incentives(const dw_a_catalogue_t *self);
+/* Whether d is one of the incentives' checkpoints (any year). */
+bool dw_a_catalogue_is_checkpoint(const dw_a_catalogue_t *self, dw_date_t d);
 /* Every known rule, by kind (never NULL for kind < DW_A_N_RULES). */
 const dw_a_rule_t *dw_a_catalogue_rule(const dw_a_catalogue_t *self, dw_a_rule_kind_t kind);
 const dw_a_rule_t *dw_a_catalogue_find(const dw_a_catalogue_t *self, const char *id);

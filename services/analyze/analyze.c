@@ -7,6 +7,7 @@
 
 #include "a_alerts.h"
 #include "a_catalogue.h"
+#include "a_incentives.h"
 #include "a_load.h"
 #include "a_rules.h"
 #include "dw_date.h"
@@ -31,6 +32,23 @@ static dw_a_catalogue_t *load_catalogue(const dw_config_t *cfg, char *err, size_
     return *path ? dw_a_catalogue_load(path, err, errlen) : dw_a_catalogue_builtin(err, errlen);
 }
 
+/* Recommendations to a section the configuration does not know reach no
+ * section's subscribers: said at start and on reload, not refused (the
+ * catalogue and the configuration are read apart). */
+static void check_recipient(const dw_analyze_t *self)
+{
+    const dw_a_incentives_cfg_t *in = dw_a_catalogue_incentives(self->catalogue);
+    if (!in->present || in->n_checkpoints == 0)
+        return;
+    for (size_t i = 0; i < self->cfg->n_sections; i++)
+        if (strcmp(self->cfg->sections[i].code, in->recipient) == 0)
+            return;
+    dw_log_warn(NULL,
+                "analysis rules: incentives: recipient \"%s\" is not a section in %s; recommendations go to "
+                "notice.%s. all the same",
+                in->recipient, self->cfg->path, in->recipient);
+}
+
 dw_analyze_t *dw_analyze_new(const dw_config_t *cfg, dw_pg_t *pg)
 {
     (void)pg;
@@ -47,6 +65,7 @@ dw_analyze_t *dw_analyze_new(const dw_config_t *cfg, dw_pg_t *pg)
         return NULL;
     }
     dw_log_info(NULL, "analysis rules from %s", dw_a_catalogue_source(self->catalogue));
+    check_recipient(self);
     return self;
 }
 
@@ -127,10 +146,26 @@ static int evaluate(const dw_analyze_t *self, const dw_a_projects_t *ps, dw_date
     return 0;
 }
 
+/* The evaluated projects into the checkpoint's recommendations. A failure
+ * there (a sum beyond 64 bits) drops the recommendations of the day, logged,
+ * and never holds up the alerts: *inc is then NULL. */
+static void feed_incentives(dw_a_incentives_t **inc, const dw_a_projects_t *ps, const evaluation_t *e)
+{
+    for (size_t i = 0; *inc && i < e->n && i < ps->n; i++) {
+        char err[256];
+        if (dw_a_incentives_add(*inc, &ps->items[i], e->findings[i], e->evaluated[i].n, err, sizeof err) != 0) {
+            dw_log_error(ps->items[i].project_code, "incentives: no recommendations today: %s", err);
+            dw_a_incentives_destroy(inc);
+        }
+    }
+}
+
 /* Loads, evaluates and lays over the open alerts: the projects codes[0..n)
- * of one fiscal year (all of them when codes is NULL, a chunk at a time). */
+ * of one fiscal year (all of them when codes is NULL, a chunk at a time);
+ * at a checkpoint (inc not NULL) they are also weighed for recommendations. */
 static int analyse_projects(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, int fiscal_year,
-                            const char *const *codes, size_t n, dw_date_t at, size_t *projects, size_t *changes)
+                            const char *const *codes, size_t n, dw_date_t at, dw_a_incentives_t **inc, size_t *projects,
+                            size_t *changes)
 {
     dw_a_projects_t ps = DW_A_PROJECTS_INIT;
     evaluation_t e = {0};
@@ -142,6 +177,8 @@ static int analyse_projects(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, 
     if (dw_a_load_projects(pg, fiscal_year, codes, n, counted_until, &ps) == 0 && evaluate(self, &ps, at, &e) == 0 &&
         dw_a_alerts_apply(self->alerts, pg, stage, fiscal_year, e.evaluated, e.n, at, &changed) == 0)
         rc = 0;
+    if (rc == 0 && inc)
+        feed_incentives(inc, &ps, &e);
     *projects += ps.n;
     *changes += changed;
     evaluation_free(&e);
@@ -354,7 +391,7 @@ static int analyse_touched(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, b
         dw_date_t at;
         size_t projects = 0, changes = 0;
         if (judged_at(as_of, (int)year, &at))
-            rc = analyse_projects(self, stage, pg, (int)year, y.codes, y.n, at, &projects, &changes);
+            rc = analyse_projects(self, stage, pg, (int)year, y.codes, y.n, at, NULL, &projects, &changes);
         int64_t nx[2] = {year, 0};
         dw_strmap_each(bt->touched, next_year, nx);
         year = nx[1];
@@ -415,9 +452,10 @@ static int analyze_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_eve
 
 /* ---- the daily run ------------------------------------------------------- */
 
-/* Every project a fiscal year knows of, a chunk at a time, judged at `at`. */
+/* Every project a fiscal year knows of, a chunk at a time, judged at `at`
+ * (and fed to *inc when inc is not NULL). */
 static int analyse_year(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, int fiscal_year, dw_date_t at,
-                        size_t *projects, size_t *changes)
+                        dw_a_incentives_t **inc, size_t *projects, size_t *changes)
 {
     char year[16], date[11];
     snprintf(year, sizeof year, "%d", fiscal_year);
@@ -438,13 +476,164 @@ static int analyse_year(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, int 
         size_t k = 0;
         for (; k < CHUNK_PROJECTS && r + (int)k < n; k++)
             codes[k] = PQgetvalue(res, r + (int)k, 0);
-        rc = analyse_projects(self, stage, pg, fiscal_year, codes, k, at, projects, changes);
+        rc = analyse_projects(self, stage, pg, fiscal_year, codes, k, at, inc, projects, changes);
     }
     PQclear(res);
     return rc;
 }
 
-/* The daily run: every project of the as-of year, and a row in analysis_runs. */
+/* ---- recommendations (奖惩与收回建议, seed 003 §13) --------------------------- */
+
+/* One recommendation as a notice to the recipient section: published, never
+ * carried out (the text says so). The id names the row and its revision. */
+static int emit_recommendation(dw_stage_t *stage, const dw_a_recommendation_t *r, const char *recipient, int64_t id,
+                               int64_t revision)
+{
+    char mid[64];
+    snprintf(mid, sizeof mid, "recommendation-%" PRId64 "-%" PRId64, id, revision);
+    dw_msg_t *m = dw_msg_new("notice", mid, "analyze", dw_now_ms());
+    if (!m)
+        return -1;
+    dw_obj_t *b = dw_msg_body(m);
+    int rc = dw_obj_set_int(b, "notice_id", id) | dw_obj_set_str(b, "kind", dw_a_incentive_notice_kind(r->kind)) |
+             dw_obj_set_str(b, "recipient", recipient) | dw_obj_set_str(b, "title", r->title) |
+             dw_obj_set_str(b, "text", r->text);
+    if (strcmp(r->dept_code, "-") != 0)
+        rc |= dw_obj_set_str(b, "dept_code", r->dept_code);
+    if (r->project_code[0])
+        rc |= dw_obj_set_str(b, "project_code", r->project_code);
+    if (rc == 0) {
+        rc = dw_stage_emit_msg(stage, m, r->project_code[0] ? r->project_code : r->dept_code) == 0 ? 0 : -1;
+    } else {
+        /* kept in the table, not published; a database failure is the only one that stops the day's run */
+        dw_log_error(r->dept_code, "recommendation %" PRId64 " does not fit the notice schema: not published", id);
+        rc = 0;
+    }
+    dw_msg_destroy(&m);
+    return rc;
+}
+
+static const char *bp_param(bool has, int64_t bp, char *buf, size_t n)
+{
+    if (!has)
+        return NULL;
+    snprintf(buf, n, "%" PRId64, bp);
+    return buf;
+}
+
+/* Writes one recommendation: a new row under next_id, or the row the same
+ * day already has, updated when it changed (revision + 1). *published: the
+ * row is new or changed, and its notice was emitted. */
+static int write_recommendation(dw_stage_t *stage, dw_pg_t *pg, const dw_a_recommendation_t *r, const char *year,
+                                const char *date, const char *recipient, int64_t *next_id, bool *published)
+{
+    char id[24], amount[24], basis[24], exec[24], completion[24], unspent[24];
+    snprintf(id, sizeof id, "%" PRId64, *next_id);
+    snprintf(amount, sizeof amount, "%" PRId64, r->amount_fen);
+    snprintf(basis, sizeof basis, "%" PRId64, r->basis_fen);
+    const char *p[15] = {id,
+                         year,
+                         date,
+                         dw_a_incentive_kind_name(r->kind),
+                         r->dept_code,
+                         r->project_code,
+                         amount,
+                         basis,
+                         bp_param(r->has_exec, r->exec_bp, exec, sizeof exec),
+                         bp_param(r->has_completion, r->completion_bp, completion, sizeof completion),
+                         bp_param(r->has_unspent, r->unspent_bp, unspent, sizeof unspent),
+                         r->thresholds,
+                         recipient,
+                         r->title,
+                         r->text};
+    PGresult *res = dw_pg_query(
+        pg, "analyze",
+        "INSERT INTO recommendations AS r (recommendation_id, fiscal_year, checkpoint, kind, dept_code, project_code, "
+        "amount_fen, basis_fen, exec_bp, completion_bp, unspent_bp, thresholds, recipient, title, text) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
+        "ON CONFLICT (fiscal_year, checkpoint, kind, dept_code, project_code) DO UPDATE SET "
+        "amount_fen = EXCLUDED.amount_fen, basis_fen = EXCLUDED.basis_fen, exec_bp = EXCLUDED.exec_bp, "
+        "completion_bp = EXCLUDED.completion_bp, unspent_bp = EXCLUDED.unspent_bp, thresholds = EXCLUDED.thresholds, "
+        "recipient = EXCLUDED.recipient, title = EXCLUDED.title, text = EXCLUDED.text, revision = r.revision + 1, "
+        "updated_at = now(), withdrawn_at = NULL "
+        "WHERE (r.amount_fen, r.basis_fen, r.exec_bp, r.completion_bp, r.unspent_bp, r.thresholds, r.recipient, "
+        "r.title, r.text, r.withdrawn_at IS NULL) IS DISTINCT FROM (EXCLUDED.amount_fen, EXCLUDED.basis_fen, "
+        "EXCLUDED.exec_bp, EXCLUDED.completion_bp, EXCLUDED.unspent_bp, EXCLUDED.thresholds, EXCLUDED.recipient, "
+        "EXCLUDED.title, EXCLUDED.text, true) "
+        "RETURNING recommendation_id, revision",
+        15, p);
+    if (!res)
+        return -1;
+    *published = PQntuples(res) == 1; /* no row: the same as this day's, nothing to say again */
+    int64_t got = *published ? dw_pg_int(res, 0, 0) : 0, revision = *published ? dw_pg_int(res, 0, 1) : 0;
+    PQclear(res);
+    if (got == *next_id)
+        ++*next_id;
+    return *published ? emit_recommendation(stage, r, recipient, got, revision) : 0;
+}
+
+/* What a re-run of the day no longer recommends is marked withdrawn (kept:
+ * it was published). keys: the kinds, departments and projects made now. */
+static int withdraw_others(dw_pg_t *pg, const char *year, const char *date, dw_pg_array_t *keys, int64_t *withdrawn)
+{
+    const char *p[5] = {year, date, dw_pg_array_literal(&keys[0]), dw_pg_array_literal(&keys[1]),
+                        dw_pg_array_literal(&keys[2])};
+    if (!p[2] || !p[3] || !p[4])
+        return -1;
+    return dw_pg_query_int(pg, "analyze",
+                           "WITH w AS (UPDATE recommendations SET withdrawn_at = now(), updated_at = now() "
+                           "WHERE fiscal_year = $1 AND checkpoint = $2 AND withdrawn_at IS NULL "
+                           "AND (kind, dept_code, project_code) NOT IN "
+                           "(SELECT * FROM unnest($3::text[], $4::text[], $5::text[])) RETURNING 1) "
+                           "SELECT count(*) FROM w",
+                           5, p, withdrawn);
+}
+
+/* The checkpoint's recommendations decided, written and published. */
+static int recommend(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, dw_a_incentives_t *inc, dw_date_t at)
+{
+    char err[256];
+    if (dw_a_incentives_decide(inc, err, sizeof err) != 0) {
+        dw_log_error(NULL, "incentives: no recommendations today: %s", err);
+        return 0;
+    }
+    const char *recipient = dw_a_catalogue_incentives(self->catalogue)->recipient;
+    char year[16], date[11];
+    snprintf(year, sizeof year, "%d", at.year);
+    dw_date_format(at, date);
+    int64_t next_id = 0, withdrawn = 0;
+    if (dw_pg_query_int(pg, "analyze", "SELECT coalesce(max(recommendation_id), 0) + 1 FROM recommendations", 0, NULL,
+                        &next_id) != 0)
+        return -1;
+    dw_pg_array_t keys[3] = {DW_PG_ARRAY_INIT, DW_PG_ARRAY_INIT, DW_PG_ARRAY_INIT};
+    size_t n = dw_a_incentives_count(inc), published = 0, by_kind[3] = {0};
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const dw_a_recommendation_t *r = dw_a_incentives_item(inc, i);
+        bool out = false;
+        by_kind[r->kind]++;
+        rc = dw_pg_array_text(&keys[0], dw_a_incentive_kind_name(r->kind)) ||
+                     dw_pg_array_text(&keys[1], r->dept_code) || dw_pg_array_text(&keys[2], r->project_code) ||
+                     write_recommendation(stage, pg, r, year, date, recipient, &next_id, &out) != 0
+                 ? -1
+                 : 0;
+        published += out;
+    }
+    if (rc == 0)
+        rc = withdraw_others(pg, year, date, keys, &withdrawn);
+    for (int k = 0; k < 3; k++)
+        dw_pg_array_free(&keys[k]);
+    if (rc == 0)
+        dw_log_info(NULL,
+                    "incentives at %s: %zu recommendations (%zu deduct, %zu reward, %zu recover), %zu published to "
+                    "%s, %" PRId64 " withdrawn",
+                    date, n, by_kind[DW_A_INCENTIVE_DEDUCT], by_kind[DW_A_INCENTIVE_REWARD],
+                    by_kind[DW_A_INCENTIVE_RECOVER], published, recipient, withdrawn);
+    return rc;
+}
+
+/* The daily run: every project of the as-of year, and a row in analysis_runs;
+ * on a checkpoint of the catalogue, the recommendations after it. */
 static int daily_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
 {
     dw_analyze_t *self = ctx;
@@ -460,7 +649,15 @@ static int daily_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
     if (done && !self->rerun)
         return 0; /* this day was run already (a restart the same day) */
     size_t projects = 0, changes = 0;
-    if (analyse_year(self, stage, pg, as_of.year, as_of, &projects, &changes) != 0)
+    dw_a_incentives_t *inc = NULL;
+    if (dw_a_catalogue_is_checkpoint(self->catalogue, as_of) &&
+        !(inc = dw_a_incentives_new(self->catalogue, as_of.year, as_of)))
+        return -1;
+    int rc = analyse_year(self, stage, pg, as_of.year, as_of, inc ? &inc : NULL, &projects, &changes);
+    if (rc == 0 && inc)
+        rc = recommend(self, stage, pg, inc, as_of);
+    dw_a_incentives_destroy(&inc);
+    if (rc != 0)
         return -1;
     char np[24], nc[24];
     snprintf(np, sizeof np, "%zu", projects);
@@ -530,7 +727,7 @@ static int request_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
     size_t projects = 0, changes = 0;
     int fiscal_year = atoi(year);
     bool begun = judged_at(as_of_date(self), fiscal_year, &at);
-    if (begun && analyse_year(self, stage, pg, fiscal_year, at, &projects, &changes) != 0)
+    if (begun && analyse_year(self, stage, pg, fiscal_year, at, NULL, &projects, &changes) != 0)
         return -1;
     char date[11] = "", np[24], nc[24], rb[24], el[24];
     if (begun)
@@ -588,6 +785,7 @@ static void analyze_reload(void *ctx, dw_stage_t *stage)
     }
     dw_a_catalogue_destroy(&self->catalogue);
     self->catalogue = fresh;
+    check_recipient(self);
     self->last_daily[0] = '\0';
     self->rerun = true;
     dw_log_info(NULL, "SIGHUP: analysis rules reloaded from %s", dw_a_catalogue_source(fresh));

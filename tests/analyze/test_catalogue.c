@@ -242,6 +242,20 @@ static void check_shipped_values(const dw_a_catalogue_t *c)
     CHECK_INT(dw_a_catalogue_rule(c, DW_A_RULE_FORM_OVERDUE)->on_yellow, DW_A_DISPOSE_NONE);
     CHECK_INT(dw_a_catalogue_rule(c, DW_A_RULE_NO_BUDGET)->on_yellow, DW_A_DISPOSE_SERIOUS);
     CHECK_INT(dw_a_catalogue_rule(c, DW_A_RULE_RECONCILIATION)->on_yellow, DW_A_DISPOSE_NONE);
+    /* incentives (seed 003 §13): 07-10, 10-10, 11-10, 12-10 to 预算股; deduct below 60 % and 60 %, 5 %;
+     * reward from 90 % and 90 %; recover above 50 % unspent or 完全不可能 */
+    const dw_a_incentives_cfg_t *in = dw_a_catalogue_incentives(c);
+    CHECK(in->present && in->line > 0);
+    CHECK_INT(in->n_checkpoints, 4);
+    CHECK(in->checkpoints[0].month == 7 && in->checkpoints[0].day == 10);
+    CHECK(in->checkpoints[1].month == 10 && in->checkpoints[1].day == 10);
+    CHECK(in->checkpoints[2].month == 11 && in->checkpoints[2].day == 10);
+    CHECK(in->checkpoints[3].month == 12 && in->checkpoints[3].day == 10);
+    CHECK_STR(in->recipient, "budget");
+    CHECK(dec_is(in->deduct_exec_below, 60, 0) && dec_is(in->deduct_completion_below, 60, 0) &&
+          dec_is(in->deduct_share, 5, 0));
+    CHECK(dec_is(in->reward_exec_from, 90, 0) && dec_is(in->reward_completion_from, 90, 0));
+    CHECK(dec_is(in->recover_unspent_above, 50, 0) && in->recover_impossible);
     CHECK_STR(dw_a_catalogue_rule(c, DW_A_RULE_EXEC_TIME)->message,
               "项目{project_name}（{project}）预算执行率{exec_rate}，序时进度{time_progress}，执行进度比{ratio}（{"
               "thresholds}）");
@@ -280,6 +294,8 @@ static void test_shipped_and_builtin(void)
         CHECK(a->enabled == b->enabled && a->on_yellow == b->on_yellow && a->on_red == b->on_red &&
               a->line == b->line && strcmp(a->message, b->message) == 0 && strcmp(a->title, b->title) == 0);
     }
+
+    CHECK_INT(dw_a_catalogue_incentives(file)->line, dw_a_catalogue_incentives(builtin)->line);
 
     CHECK(dw_a_catalogue_find(file, "exec_tim") == NULL);
     CHECK(dw_a_catalogue_rule(file, DW_A_N_RULES) == NULL);
@@ -385,7 +401,7 @@ static void test_refused(void)
 {
     /* unknown key */
     EXPECT_LINE(1, "version: 1\ncolour: red",
-                "case.yaml:2: unknown key \"colour\" (known: version, time_progress, forms, score, rules)");
+                "case.yaml:2: unknown key \"colour\" (known: version, time_progress, forms, score, rules, incentives)");
     EXPECT_LINE(23, "  - {id: no_budget, category: compliance, title: t, colour: red, message: m, " DISP,
                 "case.yaml:23: no_budget: unknown key \"colour\" (known: id, category, title, enabled, thresholds, "
                 "message, disposition)");
@@ -571,6 +587,176 @@ static void test_refused(void)
     EXPECT_LINE(30, "---\nversion: 1", "case.yaml:31: more than one YAML document in the file");
 }
 
+/* ---- incentives: appended to the base from line 30 ------------------------ */
+
+static const char *const incentive_lines[] = {
+    "incentives:",                                                            /* 30 */
+    "  checkpoints: [\"07-10\", \"10-10\"]",                                  /* 31 */
+    "  recipient: budget",                                                    /* 32 */
+    "  deduct: {exec_below: \"60\", completion_below: \"60\", share: \"5\"}", /* 33 */
+    "  reward: {exec_from: \"90\", completion_from: \"90\"}",                 /* 34 */
+    "  recover: {unspent_above: \"50\", impossible: true}",                   /* 35 */
+};
+#define N_INCENTIVE_LINES (sizeof incentive_lines / sizeof *incentive_lines)
+
+/* The section with line `line` (30..35) replaced by text (NULL deletes it; 36 appends). */
+static char *incentives_with(size_t line, const char *text)
+{
+    char section[4096] = "";
+    size_t len = 0;
+    for (size_t i = 0; i <= N_INCENTIVE_LINES; i++) {
+        const char *put = 30 + i == line ? text : i < N_INCENTIVE_LINES ? incentive_lines[i] : NULL;
+        if (put)
+            len += (size_t)snprintf(section + len, sizeof section - len, "%s%s", len ? "\n" : "", put);
+    }
+    return with_line(N_BASE + 1, section);
+}
+
+static void expect_incentive_at(int test_line, size_t line, const char *text, const char *want)
+{
+    char *t = incentives_with(line, text);
+    expect_refusal_at(test_line, t, want);
+    free(t);
+}
+#define EXPECT_INCENTIVE(line, text, want) expect_incentive_at(__LINE__, line, text, want)
+
+static dw_a_catalogue_t *load_incentive(int test_line, size_t line, const char *text)
+{
+    char *t = incentives_with(line, text);
+    char err[1024] = "";
+    dw_a_catalogue_t *c = t ? dw_a_catalogue_parse("case.yaml", t, strlen(t), err, sizeof err) : NULL;
+    free(t);
+    dw_test_checks++;
+    if (!c) {
+        dw_test_failures++;
+        fprintf(stderr, "%s:%d: refused: %s\n", __FILE__, test_line, err);
+    }
+    return c;
+}
+#define LOAD_INCENTIVE(line, text) load_incentive(__LINE__, line, text)
+
+static void test_incentives(void)
+{
+    /* left out: nothing is ever recommended */
+    dw_a_catalogue_t *c = LOAD_WITH(0, NULL);
+    if (c) {
+        const dw_a_incentives_cfg_t *in = dw_a_catalogue_incentives(c);
+        CHECK(!in->present);
+        CHECK_INT(in->n_checkpoints, 0);
+        CHECK_INT(in->line, 0);
+        CHECK(!dw_a_catalogue_is_checkpoint(c, (dw_date_t){2026, 7, 10}));
+    }
+    dw_a_catalogue_destroy(&c);
+
+    /* as written above */
+    c = LOAD_INCENTIVE(0, NULL);
+    if (c) {
+        const dw_a_incentives_cfg_t *in = dw_a_catalogue_incentives(c);
+        CHECK(in->present);
+        CHECK_INT(in->line, 30);
+        CHECK_INT(in->n_checkpoints, 2);
+        CHECK(dw_a_catalogue_is_checkpoint(c, (dw_date_t){2026, 7, 10}));
+        CHECK(dw_a_catalogue_is_checkpoint(c, (dw_date_t){2027, 10, 10}));
+        CHECK(!dw_a_catalogue_is_checkpoint(c, (dw_date_t){2026, 11, 10}));
+        CHECK_STR(in->recipient, "budget");
+        CHECK(dec_is(in->deduct_share, 5, 0) && in->recover_impossible);
+    }
+    dw_a_catalogue_destroy(&c);
+
+    /* no checkpoint at all; a code with - and _; equal pairs (below 70 = from 70); decimals; share 100;
+     * impossible false */
+    c = LOAD_INCENTIVE(31, "  checkpoints: []");
+    if (c) {
+        CHECK(dw_a_catalogue_incentives(c)->present);
+        CHECK_INT(dw_a_catalogue_incentives(c)->n_checkpoints, 0);
+        CHECK(!dw_a_catalogue_is_checkpoint(c, (dw_date_t){2026, 7, 10}));
+    }
+    dw_a_catalogue_destroy(&c);
+    c = LOAD_INCENTIVE(32, "  recipient: budget-2_B");
+    if (c)
+        CHECK_STR(dw_a_catalogue_incentives(c)->recipient, "budget-2_B");
+    dw_a_catalogue_destroy(&c);
+    c = LOAD_INCENTIVE(33, "  deduct: {share: \"100\", exec_below: \"90\", completion_below: \"59.5\"}");
+    if (c) {
+        const dw_a_incentives_cfg_t *in = dw_a_catalogue_incentives(c);
+        CHECK(dec_is(in->deduct_exec_below, 90, 0) && dec_is(in->deduct_completion_below, 595, 1) &&
+              dec_is(in->deduct_share, 100, 0));
+    }
+    dw_a_catalogue_destroy(&c);
+    c = LOAD_INCENTIVE(35, "  recover: {impossible: false, unspent_above: \"0\"}");
+    if (c)
+        CHECK(!dw_a_catalogue_incentives(c)->recover_impossible &&
+              dec_is(dw_a_catalogue_incentives(c)->recover_unspent_above, 0, 0));
+    dw_a_catalogue_destroy(&c);
+    /* twelve checkpoints: the most there may be */
+    c = LOAD_INCENTIVE(31, "  checkpoints: [\"01-10\", \"02-10\", \"03-10\", \"04-10\", \"05-10\", \"06-10\", "
+                           "\"07-10\", \"08-10\", \"09-10\", \"10-10\", \"11-10\", \"12-10\"]");
+    if (c)
+        CHECK_INT(dw_a_catalogue_incentives(c)->n_checkpoints, 12);
+    dw_a_catalogue_destroy(&c);
+
+    /* refusals, each at its line */
+    EXPECT_LINE(30, "incentives: []", "case.yaml:30: incentives: expected a mapping, got a list");
+    EXPECT_INCENTIVE(36, "  colour: red",
+                     "case.yaml:36: incentives: unknown key \"colour\" (known: checkpoints, recipient, deduct, "
+                     "reward, recover)");
+    EXPECT_INCENTIVE(32, NULL, "case.yaml:30: incentives: missing key \"recipient\"");
+    EXPECT_INCENTIVE(31, "  checkpoints: \"07-10\"",
+                     "case.yaml:31: incentives: checkpoints: expected a list, got a scalar");
+    EXPECT_INCENTIVE(31, "  checkpoints: [\"07-32\"]",
+                     "case.yaml:31: incentives: checkpoints: expected a month-day \"MM-DD\" that is a real date, got "
+                     "\"07-32\"");
+    EXPECT_INCENTIVE(31, "  checkpoints: [\"10-10\", \"07-10\"]",
+                     "case.yaml:31: incentives: checkpoints: 07-10 is not after 10-10 (dates ascend)");
+    EXPECT_INCENTIVE(31, "  checkpoints: [\"07-10\", \"07-10\"]",
+                     "case.yaml:31: incentives: checkpoints: 07-10 is not after 07-10 (dates ascend)");
+    EXPECT_INCENTIVE(31,
+                     "  checkpoints: [\"01-10\", \"02-10\", \"03-10\", \"04-10\", \"05-10\", \"06-10\", "
+                     "\"07-10\", \"08-10\", \"09-10\", \"10-10\", \"11-10\", \"12-10\", \"12-20\"]",
+                     "case.yaml:31: incentives: checkpoints: at most 12 dates, got 13");
+    EXPECT_INCENTIVE(32, "  recipient: 预算股",
+                     "case.yaml:32: incentives: recipient: expected a section code (1..32 letters, digits, _ or -), "
+                     "got \"预算股\"");
+    EXPECT_INCENTIVE(32, "  recipient: [budget]",
+                     "case.yaml:32: incentives: recipient: expected a section code (1..32 letters, digits, _ or -), "
+                     "got a list");
+    EXPECT_INCENTIVE(32, "  recipient: b23456789012345678901234567890123",
+                     "case.yaml:32: incentives: recipient: expected a section code (1..32 letters, digits, _ or -), "
+                     "got \"b23456789012345678901234567890123\"");
+    EXPECT_INCENTIVE(33, "  deduct: 5", "case.yaml:33: incentives: deduct: expected a mapping, got a scalar");
+    EXPECT_INCENTIVE(33, "  deduct: {exec_below: \"60\", completion_below: \"60\"}",
+                     "case.yaml:33: incentives: deduct: missing key \"share\"");
+    EXPECT_INCENTIVE(33, "  deduct: {exec_below: \"60\", completion_below: \"60\", share: \"5\", amount: \"1\"}",
+                     "case.yaml:33: incentives: deduct: unknown key \"amount\" (known: exec_below, completion_below, "
+                     "share)");
+    EXPECT_INCENTIVE(33, "  deduct: {exec_below: \"6O\", completion_below: \"60\", share: \"5\"}",
+                     "case.yaml:33: incentives: deduct: exec_below: expected a decimal such as \"80\" or \"95.5\", got "
+                     "\"6O\"");
+    EXPECT_INCENTIVE(33, "  deduct: {exec_below: \"60\", completion_below: \"100.5\", share: \"5\"}",
+                     "case.yaml:33: incentives: deduct: completion_below: expected a percent 0..100, got \"100.5\"");
+    EXPECT_INCENTIVE(33, "  deduct: {exec_below: \"60\", completion_below: \"60\", share: \"0\"}",
+                     "case.yaml:33: incentives: deduct: share: expected a percent above 0, got \"0\"");
+    EXPECT_INCENTIVE(33, "  deduct: {exec_below: \"60\", completion_below: \"60\", share: \"-5\"}",
+                     "case.yaml:33: incentives: deduct: share: must not be negative, got \"-5\"");
+    EXPECT_INCENTIVE(33, "  deduct: {exec_below: \"60\", completion_below: \"60\", share: \"100.01\"}",
+                     "case.yaml:33: incentives: deduct: share: expected a percent 0..100, got \"100.01\"");
+    /* a department slow and fast at once */
+    EXPECT_INCENTIVE(33, "  deduct: {exec_below: \"95\", completion_below: \"60\", share: \"5\"}",
+                     "case.yaml:33: incentives: deduct: exec_below 95 is above reward: exec_from 90 (slow and fast at "
+                     "once)");
+    EXPECT_INCENTIVE(33, "  deduct: {exec_below: \"60\", completion_below: \"90.01\", share: \"5\"}",
+                     "case.yaml:33: incentives: deduct: completion_below 90.01 is above reward: completion_from 90 "
+                     "(slow and fast at once)");
+    EXPECT_INCENTIVE(34, "  reward: {exec_from: \"90\", completion_from: \"101\"}",
+                     "case.yaml:34: incentives: reward: completion_from: expected a percent 0..100, got \"101\"");
+    EXPECT_INCENTIVE(34, "  reward: {exec_from: \"90\"}",
+                     "case.yaml:34: incentives: reward: missing key \"completion_from\"");
+    EXPECT_INCENTIVE(35, "  recover: {unspent_above: \"50\", impossible: yes}",
+                     "case.yaml:35: incentives: recover: impossible: expected true or false, got \"yes\"");
+    EXPECT_INCENTIVE(35, "  recover: {unspent_above: \"100.01\", impossible: true}",
+                     "case.yaml:35: incentives: recover: unspent_above: expected a percent 0..100, got \"100.01\"");
+}
+
 /* Malformed YAML: libyaml words the problem; the file and line are ours. */
 static void test_malformed(void)
 {
@@ -633,6 +819,7 @@ int main(void)
     test_shipped_and_builtin();
     test_accepted();
     test_refused();
+    test_incentives();
     test_malformed();
     test_too_big();
     DW_TEST_DONE();
