@@ -2,7 +2,8 @@
 # deploy/bench.sh — measure dualwatch on this machine: a private instance in a
 # temporary directory, `dwctl bench` against it, the figures on stdout.
 #
-#   deploy/bench.sh                              the two standard runs below
+#   deploy/bench.sh                              the four standard runs below
+#   deploy/bench.sh alerts | reanalysis          one of them alone
 #   deploy/bench.sh [DWCTL BENCH OPTIONS...]     one run: the throughput run's
 #                                                options, then these
 #
@@ -21,11 +22,39 @@
 #               the same tables in the same run, with the ratio (dw-validate
 #               is paused while the baseline's rows exist: they take the inbox
 #               seqs the pipeline would take next)
+#   alerts      dwctl bench --count 200000 --rate 10000 --window 1000
+#                           --projects 1500 --tight-budgets
+#               the paced run again, but each of the 1,500 projects' budgets
+#               is half of what the run pays it, so each goes over budget
+#               once, partway through, and dw-analyze raises one 超预算开支
+#               (over_budget) alert for it. After the drain, per alert: from
+#               inbox.received_at of the payment that took the project over
+#               budget (dw-intake's insert) to outbox.published_at of the
+#               alert's raised event (dw-notify's transaction): alerts
+#               measured, p50 / p90 / p99 / max in ms, and the same to
+#               dw-analyze's commit (alert_history). A run of its own, not the
+#               paced one: judging 1,500 projects as they are paid costs
+#               dw-analyze and its backend 220-245 µs of CPU a payment, more
+#               than a core at 10,000/s, and in runs side by side the ack p99
+#               went from 33-39 ms (paced) to 58-134 ms (this run). Its ack
+#               figures are printed, and are those of this heavier run
+#   reanalysis  the previous fiscal year written directly into the database
+#               with SQL, untimed: 1,500 projects (budget lines, monitoring
+#               forms), 1,000,000 payments and about 3,000 reversals (see
+#               reanalysis_data), then VACUUM ANALYZE; then `dwctl reanalyze
+#               --year Y` (positions rebuilt from payments and reversals,
+#               every project judged again, the alerts raised) and `dwctl
+#               reanalyze --year Y --no-rebuild` (judged again: nothing
+#               changes), each line as dwctl prints it (projects, alert
+#               changes, rebuild ms, ms in dw-analyze, ms from request to
+#               done), the wall time of the command and its CPU figures; then
+#               the open alerts of that year by rule and level
 #
-# each with the instance's --pipeline-conninfo and --config, and --mark-cmd
-# (this script again, which takes the CPU figures at each phase boundary). It stops
-# everything and removes the directory on exit, Ctrl-C included. A 1,000,000
-# run takes a few minutes. Arguments replace the standard pair by one run:
+# the first three with the instance's --pipeline-conninfo and --config, and
+# --mark-cmd (this script again, which takes the CPU figures at each phase
+# boundary). It stops everything and removes the directory on exit, Ctrl-C
+# included. The whole takes about five minutes. Arguments replace the
+# standard runs by one run:
 #
 #   deploy/bench.sh --count 2000 --window 1 --no-copy-baseline   # latency floor
 #
@@ -38,11 +67,15 @@
 # go to stderr.
 #
 # settings (environment)
-#   BENCH_BUILD_DIR    the build to measure     [<repo>/build]
-#   BENCH_KEEP         1: keep the directory (logs, cluster) for inspection [0]
-#   BENCH_COUNT        payments of the throughput run [1000000]
-#   BENCH_PACED_COUNT  payments of the paced run [200000]
-#   BENCH_PACED_RATE   offered payments/s of the paced run [10000]
+#   BENCH_BUILD_DIR             the build to measure     [<repo>/build]
+#   BENCH_KEEP                  1: keep the directory (logs, cluster) for inspection [0]
+#   BENCH_COUNT                 payments of the throughput run [1000000]
+#   BENCH_PACED_COUNT           payments of the paced run [200000]
+#   BENCH_PACED_RATE            offered payments/s of the paced run [10000]
+#   BENCH_ALERT_PROJECTS        projects of the alerts run, each over budget once [1500]
+#                               (its payments and rate are the paced run's)
+#   BENCH_REANALYSIS_PROJECTS   projects (budget lines) of the re-analysed year [1500]
+#   BENCH_REANALYSIS_PAYMENTS   payments of the re-analysed year [1000000]
 set -euo pipefail
 umask 022
 
@@ -53,6 +86,9 @@ BENCH_KEEP="${BENCH_KEEP:-0}"
 BENCH_COUNT="${BENCH_COUNT:-1000000}"
 BENCH_PACED_COUNT="${BENCH_PACED_COUNT:-200000}"
 BENCH_PACED_RATE="${BENCH_PACED_RATE:-10000}"
+BENCH_ALERT_PROJECTS="${BENCH_ALERT_PROJECTS:-1500}"
+BENCH_REANALYSIS_PROJECTS="${BENCH_REANALYSIS_PROJECTS:-1500}"
+BENCH_REANALYSIS_PAYMENTS="${BENCH_REANALYSIS_PAYMENTS:-1000000}"
 DWCTL="$BENCH_BUILD_DIR/services/dwctl/dwctl"
 
 say() { printf 'bench: %s\n' "$*" >&2; }
@@ -181,7 +217,7 @@ EOF
     } >"$BENCH_HOME/dualwatch.yaml"
 }
 
-# log_count PATTERN: lines of the services' logs that match.
+# log_count PATTERN: lines of the services' logs that match (a basic regex).
 log_count() {
     cat "$BENCH_HOME"/run/*.log 2>/dev/null | grep -c -- "$1" || true
 }
@@ -200,7 +236,8 @@ NCPU="$(nproc)"
 # threads) into TICKS; with CHILDREN, those of its exited children instead.
 proc_ticks() {
     local stat f
-    read -r stat <"/proc/$1/stat" 2>/dev/null || return 1
+    # The process may be gone by now (a psql's backend): no message then.
+    { read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
     # shellcheck disable=SC2206 # split on purpose: the fields after "(comm) "
     f=(${stat##*) })
     if [[ -n ${2:-} ]]; then
@@ -331,6 +368,246 @@ run_bench() {
     return "$rc"
 }
 
+# run_alerts: the alert latency run (the header says why it is a run of its own).
+run_alerts() {
+    run_bench alerts --count "$BENCH_PACED_COUNT" --rate "$BENCH_PACED_RATE" --window 1000 \
+        --projects "$BENCH_ALERT_PROJECTS" --tight-budgets
+}
+
+# ---------------------------------------------------------------- re-analysis
+
+# pg_run [PSQL ARGS...]: psql on the instance, quiet, stopping at the first error.
+pg_run() {
+    psql "$CONNINFO" -X -q -v ON_ERROR_STOP=1 "$@"
+}
+
+# reanalysis_data YEAR PROJECTS PAYMENTS: a fiscal year written directly into
+# the tables dw-validate fills, as if a year of treasury payments had gone
+# through the pipeline: what `dwctl reanalyze` reads (budget lines, payments,
+# reversals; departments, units and projects for the reference data). Not
+# through dw-intake: a million messages would take minutes, and the phase
+# measures the re-analysis, not the intake. One transaction, untimed.
+#
+#   projects   dept codes 101..104 in turn, kinds and units as dwctl bench
+#              makes them (P<Y>-<dept>-R-nnnn); 5 % carry-over lines (上年结转),
+#              10 % special (专项); budgets sized from what the year pays each:
+#              3 % over budget (paid 103-118 % of it), 12 % behind (45-75 %
+#              executed), the rest 90-99 % executed, in 10,000.00-yuan steps
+#   payments   half on the 300 largest projects, half on any; 1 in 2,000 on
+#              five project codes with no budget line (flagged no_budget);
+#              dates by a monthly curve with a December rush (per mille of the
+#              payments: 30 40 60 65 70 100 60 60 90 65 100 260), a weekend day
+#              moved to a weekday of its week; amounts 85 % 100 to
+#              20,000 yuan, 13 % to 150,000, 2 % to 1,500,000; 30 % authorised;
+#              1 % with an economic code outside the line's (flagged
+#              economic_code_outside); flagged over_budget from the payment
+#              that takes the project's paid total (by date) above its budget
+#   reversals  3 in 1,000 payments, the whole amount or half, 1 to 20 days
+#              later (within the year)
+#
+# Keys stay clear of the pipeline's: src bench-reanalysis, vouchers
+# ZF<Y>-R-n and CX<Y>-R-n, and negative inbox_seq (no row of inbox: nothing
+# reads payments or reversals back by it). Amounts and choices come from an
+# integer hash of the row number (hashint8), so every run writes the same
+# year: no floating point, no random().
+reanalysis_data() {
+    pg_run -v year="$1" -v projects="$2" -v payments="$3" <<'SQL'
+SET client_min_messages = warning;
+BEGIN;
+CREATE FUNCTION pg_temp.rnd(n bigint, salt int, m bigint) RETURNS bigint LANGUAGE sql IMMUTABLE
+    AS $$ SELECT (hashint8(n * 1009 + salt)::bigint & 2147483647) % m $$;
+
+CREATE TEMP TABLE r_dept (k int, dept_code text, dept_name text, section_code text, function_code text,
+                          unit_names text[], project_names text[]) ON COMMIT DROP;
+INSERT INTO r_dept VALUES
+    (0, '101', '市教育局', 'biz_edu', '2050202', '{市教育局本级,市教育装备中心}',
+     '{义务教育薄弱环节改善与能力提升项目,校舍安全保障工程,中小学教师培训专项}'),
+    (1, '102', '市卫生健康委员会', 'biz_social', '2100499', '{市卫生健康委员会本级,市急救中心}',
+     '{院前急救体系能力提升项目,基本公共卫生服务补助资金,医疗设备更新项目}'),
+    (2, '103', '市人力资源和社会保障局', 'biz_social', '2080705', '{市人力资源和社会保障局本级,市职业技能鉴定指导中心}',
+     '{职业技能提升行动项目,就业补助资金,高层次人才引进专项}'),
+    (3, '104', '市交通运输局', 'biz_econ', '2140106', '{市交通运输局本级,市公路事业发展中心}',
+     '{农村公路提档升级工程,公路养护专项,客运站改造项目}');
+CREATE TEMP TABLE r_kind (k int, kind text, economic_code text) ON COMMIT DROP;
+INSERT INTO r_kind VALUES (0, 'project', '31005'), (1, 'overall', '30201'), (2, 'transfer', '39999');
+
+-- The budgeted projects (i >= 1) and five without a budget line (i = -1 .. -5).
+CREATE TEMP TABLE r_project ON COMMIT DROP AS
+SELECT i, d.dept_code, d.dept_name, d.section_code, d.function_code, k.kind, k.economic_code,
+       d.dept_code || lpad((1 + u)::text, 3, '0') AS unit_code, d.unit_names[1 + u] AS unit_name,
+       format('P%s-%s-R-%s', :year, d.dept_code, tag) AS project_code,
+       format('ZB%s-%s-R-%s', :year, d.dept_code, tag) AS line_id,
+       d.project_names[1 + (abs(i) - 1) / 4 % 3] || '（' || tag || '）' AS project_name,
+       CASE WHEN pg_temp.rnd(i, 21, 100) < 5 THEN 'carry_over'
+            WHEN pg_temp.rnd(i, 21, 100) < 15 THEN 'special_central' ELSE 'annual' END AS source,
+       pg_temp.rnd(i, 22, 100) AS fate
+FROM (SELECT i, (i - 1) / 4 % 2 AS u, lpad(i::text, 4, '0') AS tag FROM generate_series(1, :projects) i
+      UNION ALL SELECT -i, 0, 'NB' || i FROM generate_series(1, 5) i) x
+JOIN r_dept d ON d.k = (abs(i) - 1) % 4 JOIN r_kind k ON k.k = (abs(i) - 1) / 4 % 3;
+
+CREATE TEMP TABLE r_pay ON COMMIT DROP AS
+WITH base AS (
+    SELECT n,
+           CASE WHEN pg_temp.rnd(n, 1, 2000) = 0 THEN -1 - pg_temp.rnd(n, 2, 5)
+                WHEN pg_temp.rnd(n, 3, 2) = 0 THEN 1 + pg_temp.rnd(n, 4, least(300, :projects))
+                ELSE 1 + pg_temp.rnd(n, 5, :projects) END AS i,
+           CASE WHEN r < 30 THEN 1 WHEN r < 70 THEN 2 WHEN r < 130 THEN 3 WHEN r < 195 THEN 4 WHEN r < 265 THEN 5
+                WHEN r < 365 THEN 6 WHEN r < 425 THEN 7 WHEN r < 485 THEN 8 WHEN r < 575 THEN 9
+                WHEN r < 640 THEN 10 WHEN r < 740 THEN 11 ELSE 12 END AS month,
+           pg_temp.rnd(n, 8, 1000) AS tier
+    FROM (SELECT n, pg_temp.rnd(n, 6, 1000) AS r FROM generate_series(1, :payments) n) g),
+dated AS (
+    SELECT *, make_date(:year, month, 1) + pg_temp.rnd(n, 7, extract(day FROM
+              make_date(:year, month, 1) + interval '1 month - 1 day')::int)::int AS d0
+    FROM base),
+weekday AS (
+    SELECT *, CASE WHEN extract(isodow FROM d0) < 6 THEN d0
+                   ELSE d0 - (extract(isodow FROM d0)::int - 1) + pg_temp.rnd(n, 18, 5)::int END AS d1
+    FROM dated)
+SELECT n, i, CASE WHEN d1 < make_date(:year, 1, 1) THEN d1 + 7 WHEN d1 > make_date(:year, 12, 31) THEN d1 - 7
+                  ELSE d1 END AS pay_date,
+       CASE WHEN tier < 850 THEN 100 + pg_temp.rnd(n, 9, 19900)
+            WHEN tier < 980 THEN 20000 + pg_temp.rnd(n, 9, 130000)
+            ELSE 150000 + pg_temp.rnd(n, 9, 1350000) END * 100 + pg_temp.rnd(n, 10, 100) AS amount_fen,
+       pg_temp.rnd(n, 11, 10) < 3 AS authorised,
+       1 + pg_temp.rnd(n, 12, 12) AS payee,
+       pg_temp.rnd(i, 26, 100) < 5 AND pg_temp.rnd(n, 13, 20) = 0 AS odd_econ
+FROM weekday;
+
+-- Budgets from what the year pays each project, in whole 10,000.00-yuan steps.
+CREATE TEMP TABLE r_budget ON COMMIT DROP AS
+SELECT p.*, CASE
+        WHEN p.fate < 3 THEN greatest(1, t.paid * (85 + pg_temp.rnd(p.i, 23, 13)) / 100 / 1000000) * 1000000
+        WHEN p.fate < 15 THEN (t.paid * 100 / (45 + pg_temp.rnd(p.i, 24, 31)) / 1000000 + 1) * 1000000
+        ELSE (t.paid * 100 / (90 + pg_temp.rnd(p.i, 25, 10)) / 1000000 + 1) * 1000000 END AS budget_fen
+FROM r_project p LEFT JOIN (SELECT i, sum(amount_fen)::bigint AS paid FROM r_pay GROUP BY i) s USING (i)
+CROSS JOIN LATERAL (SELECT coalesce(s.paid, 0) AS paid) t
+WHERE p.i > 0;
+
+INSERT INTO departments (dept_code, dept_name, inbox_seq)
+SELECT dept_code, dept_name, -1 FROM r_dept ON CONFLICT (dept_code) DO NOTHING;
+INSERT INTO units (unit_code, dept_code, unit_name, inbox_seq)
+SELECT DISTINCT unit_code, dept_code, unit_name, -1 FROM r_project ON CONFLICT (unit_code) DO NOTHING;
+INSERT INTO projects (fiscal_year, project_code, dept_code, project_name, kind, section_code, inbox_seq)
+SELECT :year, project_code, dept_code, project_name, kind, section_code, -i FROM r_budget;
+INSERT INTO budget_lines (line_id, fiscal_year, dept_code, unit_code, project_code, project_name, kind, fund_type,
+                          source, function_code, economic_code, section_code, initial_fen, adjusted_fen,
+                          transferred_fen, current_fen, inbox_seq, approved_date)
+SELECT line_id, :year, dept_code, unit_code, project_code, project_name, kind, 'general', source, function_code,
+       economic_code, section_code, budget_fen, 0, 0, budget_fen, -i,
+       CASE WHEN source = 'carry_over' THEN make_date(:year - 1, 12, 20) ELSE make_date(:year, 1, 15) END
+FROM r_budget;
+
+INSERT INTO payments (voucher_no, fiscal_year, payment_date, dept_code, unit_code, project_code, function_code,
+                      economic_code, amount_fen, method, payee, contract_no, flags, inbox_seq, src, id, line_id)
+SELECT format('ZF%s-R-%s', :year, lpad(n::text, 7, '0')), :year, pay_date, p.dept_code, p.unit_code, p.project_code,
+       p.function_code, CASE WHEN odd_econ THEN '30299' ELSE p.economic_code END, amount_fen,
+       CASE WHEN authorised THEN 'authorised' ELSE 'direct' END,
+       (ARRAY['市建工集团有限公司', '市城乡建设工程有限公司', '省教育装备有限公司', '市鑫达办公用品有限公司', '市文印中心',
+              '中国电信股份有限公司本市分公司', '省医疗器械有限公司', '市信息产业集团有限公司', '市交通建设集团有限公司',
+              '省路桥工程有限公司', '市公路勘察设计院', '市邮政分公司'])[payee],
+       CASE WHEN amount_fen >= 5000000 THEN format('HT-%s-R-%s', :year, p.i) END,
+       array_remove(ARRAY[CASE WHEN b.i IS NULL THEN 'no_budget' END,
+                          CASE WHEN b.i IS NOT NULL AND running > b.budget_fen THEN 'over_budget' END,
+                          CASE WHEN odd_econ AND b.i IS NOT NULL THEN 'economic_code_outside' END], NULL),
+       -n, 'bench-reanalysis', format('R-%s', lpad(n::text, 7, '0')), b.line_id
+FROM (SELECT *, sum(amount_fen) OVER (PARTITION BY i ORDER BY pay_date, n) AS running FROM r_pay) x
+JOIN r_project p USING (i) LEFT JOIN r_budget b USING (i);
+
+INSERT INTO reversals (voucher_no, original_voucher_no, fiscal_year, reversal_date, amount_fen, reason, dept_code,
+                       unit_code, project_code, line_id, inbox_seq, src, id)
+SELECT format('CX%s-R-%s', :year, lpad(x.n::text, 7, '0')), y.voucher_no, :year,
+       least(y.payment_date + 1 + pg_temp.rnd(x.n, 15, 20)::int, make_date(:year, 12, 31)),
+       CASE WHEN pg_temp.rnd(x.n, 16, 2) = 0 THEN y.amount_fen ELSE greatest(1, y.amount_fen / 2) END,
+       (ARRAY['收款账户信息有误，资金退回', '重复支付，予以冲销', '支付金额有误，冲销后重新支付'])[1 + pg_temp.rnd(x.n, 17, 3)],
+       y.dept_code, y.unit_code, y.project_code, y.line_id, -(:payments + x.n), 'bench-reanalysis',
+       format('RV-%s', lpad(x.n::text, 7, '0'))
+FROM r_pay x JOIN payments y ON y.voucher_no = format('ZF%s-R-%s', :year, lpad(x.n::text, 7, '0'))
+WHERE pg_temp.rnd(x.n, 14, 1000) < 3;
+
+-- The monitoring forms (绩效运行监控表) of the four rounds, each on the fifth
+-- day before it is due: 1-N月 executed, and the year's payments as the
+-- projection. One project in twenty leaves out the November round (overdue).
+INSERT INTO monitor_reports (fiscal_year, project_code, period_month, revision, dept_code, executed_fen,
+                             projected_fen, submitted_date, inbox_seq, src, id)
+SELECT :year, b.project_code, f.period_month, 1, b.dept_code,
+       coalesce(CASE f.period_month WHEN 6 THEN t.jun WHEN 9 THEN t.sep WHEN 10 THEN t.oct ELSE t.nov END, 0),
+       coalesce(t.paid, 0),
+       f.due - 5, -(2 * :payments + b.i * 100 + f.period_month), 'bench-reanalysis',
+       format('M-%s-%s', b.i, f.period_month)
+FROM r_budget b
+CROSS JOIN (VALUES (6, make_date(:year, 7, 10)), (9, make_date(:year, 10, 10)), (10, make_date(:year, 11, 10)),
+                   (11, make_date(:year, 12, 10))) f (period_month, due)
+LEFT JOIN (SELECT i, sum(amount_fen)::bigint AS paid,
+                  sum(amount_fen) FILTER (WHERE pay_date < make_date(:year, 7, 1))::bigint AS jun,
+                  sum(amount_fen) FILTER (WHERE pay_date < make_date(:year, 10, 1))::bigint AS sep,
+                  sum(amount_fen) FILTER (WHERE pay_date < make_date(:year, 11, 1))::bigint AS oct,
+                  sum(amount_fen) FILTER (WHERE pay_date < make_date(:year, 12, 1))::bigint AS nov
+           FROM r_pay GROUP BY i) t ON t.i = b.i
+WHERE f.period_month < 11 OR pg_temp.rnd(b.i, 27, 20) > 0;
+COMMIT;
+VACUUM ANALYZE budget_lines, projects, payments, reversals, monitor_reports, project_days, alerts, alert_history;
+SQL
+}
+
+# reanalysis_summary YEAR: one line on what the year holds.
+reanalysis_summary() {
+    pg_run -At -v year="$1" <<'SQL'
+SELECT format('%s budget lines (%s over budget at year end), %s payments (%s in December), %s reversals; %s 元 paid, %s 元 reversed',
+              (SELECT count(*) FROM budget_lines WHERE fiscal_year = :year),
+              (SELECT count(*) FROM budget_lines b WHERE fiscal_year = :year AND current_fen <
+                  (SELECT coalesce(sum(amount_fen), 0) FROM payments p WHERE p.fiscal_year = :year
+                   AND p.project_code = b.project_code)
+                  - (SELECT coalesce(sum(amount_fen), 0) FROM reversals r WHERE r.fiscal_year = :year
+                   AND r.project_code = b.project_code)),
+              count(*), count(*) FILTER (WHERE extract(month FROM payment_date) = 12),
+              (SELECT count(*) FROM reversals WHERE fiscal_year = :year),
+              to_char(div(sum(amount_fen), 100), 'FM999,999,999,999,990'),
+              to_char((SELECT div(coalesce(sum(amount_fen), 0), 100) FROM reversals WHERE fiscal_year = :year),
+                      'FM999,999,999,999,990'))
+FROM payments WHERE fiscal_year = :year;
+SQL
+}
+
+# reanalyze NAME YEAR [--no-rebuild]: one dwctl reanalyze, its line, its CPU figures.
+reanalyze() {
+    local run=$1 year=$2 payments=$BENCH_REANALYSIS_PAYMENTS line t0 t1
+    shift 2
+    cpu_snapshot "$CPU_DIR/$run.before"
+    t0=$(date +%s%N)
+    line="$("$DWCTL" reanalyze --year "$year" --conninfo "$CONNINFO" "$@" 2>>"$BENCH_HOME/dwctl-reanalyze.log")" ||
+        die "dwctl reanalyze --year $year $* failed" "$(tail -n 3 "$BENCH_HOME/dwctl-reanalyze.log" 2>/dev/null)"
+    t1=$(date +%s%N)
+    cpu_snapshot "$CPU_DIR/$run.after"
+    printf '%-18s %s\n' "$run" "$line"
+    # dw-analyze's own figure stops before its commit, and done_at is now() of
+    # its transaction (when it began): the wall time here has both.
+    printf '%-18s %s ms (dwctl reanalyze, request to answer: dw-analyze picks the request up at its next tick)\n' \
+        "$run wall" $(((t1 - t0) / 1000000))
+    cpu_report "cpu $run" "$CPU_DIR/$run.before" "$CPU_DIR/$run.after" "$payments"
+}
+
+# run_reanalysis: the re-analysis phase (the header says what it does).
+run_reanalysis() {
+    local year t0
+    year=$(($(TZ=Asia/Shanghai date +%Y) - 1))
+    say "re-analysis: writing fiscal year $year ($BENCH_REANALYSIS_PROJECTS projects, $BENCH_REANALYSIS_PAYMENTS payments) with SQL, untimed"
+    printf '%-18s %s\n' "bench run" "reanalysis"
+    printf '%-18s %s\n' "machine load" "$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min, at the start)"
+    t0=$SECONDS
+    reanalysis_data "$year" "$BENCH_REANALYSIS_PROJECTS" "$BENCH_REANALYSIS_PAYMENTS" ||
+        die "could not write the re-analysis data" "the psql error is above"
+    printf '%-18s %s\n' "fiscal year" "$year (a past year: judged at its last day)"
+    printf '%-18s %s\n' "data" "$(reanalysis_summary "$year")"
+    printf '%-18s %s\n' "written in" "$((SECONDS - t0)) s (SQL, then VACUUM ANALYZE; not timed)"
+    reanalyze "rebuilt" "$year"
+    reanalyze "judged again" "$year" --no-rebuild
+    printf '%-18s\n' "open alerts"
+    pg_run -At -F ' ' -v year="$year" <<'SQL' | awk '{ printf "  %-24s %-7s %7d\n", $1, $2, $3 }'
+SELECT rule_id, level, count(*) FROM alerts WHERE fiscal_year = :year AND status = 'open' GROUP BY 1, 2 ORDER BY 1, 2;
+SQL
+}
+
 # dwctl's --mark-cmd (run_bench): bench.sh --cpu-snapshot HOME PGPORT PREFIX PHASE
 if [[ ${1:-} == --cpu-snapshot && $# -eq 5 ]]; then
     BENCH_HOME=$2
@@ -366,7 +643,11 @@ main() {
     printf '%-18s %s\n' "machine" "$NCPU cores, $(uname -m), $(uname -r)"
     printf '%-18s %s\n' "build" "$BENCH_BUILD_DIR"
     local rc=0
-    if (($# > 0)); then
+    if [[ $# -eq 1 && $1 == reanalysis ]]; then
+        run_reanalysis
+    elif [[ $# -eq 1 && $1 == alerts ]]; then
+        run_alerts || rc=$?
+    elif (($# > 0)); then
         run_bench custom --count "$BENCH_COUNT" --window 1000 --copy-baseline --pause-pid "$(validate_pid)" "$@" ||
             rc=$?
     else
@@ -376,9 +657,20 @@ main() {
             run_bench throughput --count "$BENCH_COUNT" --window 1000 --copy-baseline \
                 --pause-pid "$(validate_pid)" || rc=$?
         fi
+        if ((rc == 0)); then
+            printf '\n'
+            run_alerts || rc=$?
+        fi
+        if ((rc == 0)); then
+            printf '\n'
+            run_reanalysis
+        fi
     fi
     printf '\n'
-    printf '%-18s %s\n' "log warnings" "$(log_count ' WARN ')"
+    # A payment flagged over budget is a warning of dw-validate's: the alerts
+    # run has 100,000 of them, which would hide any other.
+    printf '%-18s %s (and %s payments flagged over_budget)\n' "log warnings" \
+        $(($(log_count ' WARN ') - $(log_count ' WARN .* flagged over_budget '))) "$(log_count ' WARN .* flagged over_budget ')"
     printf '%-18s %s\n' "log errors" "$(log_count ' ERROR ')"
     return "$rc"
 }

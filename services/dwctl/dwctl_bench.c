@@ -28,7 +28,12 @@
  * clock, so a second run stores new rows instead of being answered duplicate,
  * and its projects start with nothing paid. Budgets are sized above what the
  * run pays on them, so no payment is flagged: the pipeline does the everyday
- * work, not alert work.
+ * work, not alert work. With --tight-budgets they are sized at about half of
+ * it instead: each project crosses its budget once, partway through the run,
+ * and dw-analyze raises one 超预算开支 (over_budget) alert for it. After the
+ * drain the bench then waits for dw-notify and reads back, per alert, how long
+ * it took from the payment that crossed the budget being stored by dw-intake
+ * to the alert being published (see alert_latency).
  *
  * The exchange is timed here, not through dwctl_exchange, because that sender
  * keeps no per-message times; it is built from the same pieces (the DEALER of
@@ -93,6 +98,7 @@ typedef struct bench_args {
     long count, window, projects, seed, timeout_ms, rate;
     long pause_pid; /* --pause-pid: the dw-validate to pause for the baseline; 0: none */
     bool copy_baseline;
+    bool tight_budgets; /* --tight-budgets: every project goes over budget once (alert latency) */
 } bench_args_t;
 
 enum {
@@ -110,6 +116,7 @@ enum {
     OPT_NO_COPY,
     OPT_PAUSE,
     OPT_MARK,
+    OPT_TIGHT,
     OPT_HELP
 };
 
@@ -128,6 +135,7 @@ static const struct option options[] = {
     {"no-copy-baseline", no_argument, NULL, OPT_NO_COPY},
     {"pause-pid", required_argument, NULL, OPT_PAUSE},
     {"mark-cmd", required_argument, NULL, OPT_MARK},
+    {"tight-budgets", no_argument, NULL, OPT_TIGHT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -192,6 +200,7 @@ static int parse(const dwctl_ctx_t *ctx, int argc, char **argv, bench_args_t *a)
         case OPT_MARK: a->mark_cmd = optarg; break;
         case OPT_COPY: a->copy_baseline = true; break;
         case OPT_NO_COPY: a->copy_baseline = false; break;
+        case OPT_TIGHT: a->tight_budgets = true; break;
         case OPT_HELP: dwctl_usage(ctx->out, "bench"); return DWCTL_EXIT_OK;
         default: dwctl_usage(ctx->err, "bench"); return DWCTL_EXIT_USAGE;
         }
@@ -309,6 +318,7 @@ typedef struct gen {
     char tag[16]; /* from the clock: what makes this run's keys new */
     int year;     /* fiscal year: this business year */
     int64_t ts;   /* envelope ts of every message */
+    bool tight;   /* budgets below what the run pays (--tight-budgets) */
     uint64_t rng;
     project_t *projects;
     size_t n_projects;
@@ -393,6 +403,7 @@ static int gen_plan(gen_t *g, const bench_args_t *a)
     dw_date_t today = dw_business_date(g->ts);
     g->year = today.year;
     g->rng = (uint64_t)a->seed;
+    g->tight = a->tight_budgets;
     g->n_projects = (size_t)a->projects;
     g->n_payments = (size_t)a->count;
     g->projects = calloc(g->n_projects, sizeof *g->projects);
@@ -421,19 +432,36 @@ static void gen_free(gen_t *g)
 }
 
 /* A quarter above what the run pays, in whole approval steps: no payment of
- * the run goes over budget. */
-static int64_t budget_of(const project_t *p)
+ * the run goes over budget. Tight (--tight-budgets): half of what the run
+ * pays, rounded down to a step, so the project goes over budget once, about
+ * halfway through its payments; at least one step (a project paid less than
+ * two steps may then stay within it, and raises no alert). */
+static int64_t budget_of(const gen_t *g, const project_t *p)
 {
+    if (g->tight) {
+        int64_t fen = p->paid_fen / 2 / BUDGET_STEP_FEN * BUDGET_STEP_FEN;
+        return fen > BUDGET_STEP_FEN ? fen : BUDGET_STEP_FEN;
+    }
     int64_t want = p->paid_fen + p->paid_fen / 4;
     int64_t fen = (want / BUDGET_STEP_FEN + 1) * BUDGET_STEP_FEN;
     return fen > MIN_BUDGET_FEN ? fen : MIN_BUDGET_FEN;
+}
+
+/* Projects the run takes over their budget: one over_budget alert each. */
+static size_t projects_over_budget(const gen_t *g)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < g->n_projects; i++)
+        if (g->projects[i].paid_fen > budget_of(g, &g->projects[i]))
+            n++;
+    return n;
 }
 
 static int set_allocation(dw_obj_t *b, const gen_t *g, const project_t *p)
 {
     char approved[11];
     dw_date_format((dw_date_t){g->year, 1, 1}, approved);
-    int64_t budget = budget_of(p);
+    int64_t budget = budget_of(g, p);
     int rc = dw_obj_set_str(b, "line_id", p->line_id) | dw_obj_set_int(b, "fiscal_year", g->year) |
              dw_obj_set_str(b, "dept_code", p->dept->code) | dw_obj_set_str(b, "dept_name", p->dept->name) |
              dw_obj_set_str(b, "unit_code", p->unit_code) |
@@ -859,9 +887,25 @@ static void print_s(FILE *out, const char *label, int64_t us, const char *after)
     fprintf(out, LABEL "%" PRId64 ".%03" PRId64 " s%s\n", label, us / 1000000, us / 1000 % 1000, after);
 }
 
-static double per_second(int64_t count, int64_t us)
+/* count a second over us microseconds, rounded half up (integers only). */
+static int64_t per_second(int64_t count, int64_t us)
 {
-    return us > 0 ? (double)count * 1e6 / (double)us : 0.0;
+    return us > 0 ? (count * 1000000 + us / 2) / us : 0;
+}
+
+/* num / den with `places` decimals (at most 3), rounded half up, into buf:
+ * the figures are printed from integers, never through floating point. */
+static const char *fixed(char *buf, size_t n, int64_t num, int64_t den, int places)
+{
+    int64_t scale = 1;
+    for (int k = 0; k < places && k < 3; k++)
+        scale *= 10;
+    int64_t v = den > 0 ? (num * scale + den / 2) / den : 0;
+    if (scale == 1)
+        snprintf(buf, n, "%" PRId64, v);
+    else
+        snprintf(buf, n, "%" PRId64 ".%0*" PRId64, v / scale, places, v % scale);
+    return buf;
 }
 
 /* The latency percentiles of the answered messages. Returns -1 when memory ran out. */
@@ -906,6 +950,9 @@ static void print_header(const dwctl_ctx_t *ctx, const bench_args_t *a, const ge
     fprintf(out, LABEL "%ld\n", "seed", a->seed);
     fprintf(out, LABEL "%zu (%zu budget.allocation, %zu treasury.payment)\n", "messages", g->n_projects + g->n_payments,
             g->n_projects, g->n_payments);
+    if (g->tight)
+        fprintf(out, LABEL "tight: half of what the run pays each project; %zu of %zu projects go over theirs\n",
+                "budgets", projects_over_budget(g), g->n_projects);
     fflush(out);
 }
 
@@ -939,11 +986,11 @@ static int print_exchange(const dwctl_ctx_t *ctx, const flight_t *f)
     size_t answered = f->tally.stored + f->tally.duplicate + f->tally.refused;
     int64_t elapsed = answered > 0 ? f->last_us - f->first_us : 0;
     print_s(out, "elapsed", elapsed, " (first send to last ack)");
-    fprintf(out, LABEL "%.0f msg/s\n", "ack rate", per_second((int64_t)answered, elapsed));
+    fprintf(out, LABEL "%" PRId64 " msg/s\n", "ack rate", per_second((int64_t)answered, elapsed));
     if (f->pace.rate && f->next > 1) {
         /* What was actually offered: n-1 intervals between the first send and the last. */
         int64_t sending = f->sent_us[f->next - 1] - f->first_us;
-        fprintf(out, LABEL "%.0f msg/s (first send to last send)\n", "sent rate",
+        fprintf(out, LABEL "%" PRId64 " msg/s (first send to last send)\n", "sent rate",
                 per_second((int64_t)f->next - 1, sending));
         fprintf(out, LABEL "%" PRId64 " (due while the window, the socket or the scheduler held the sender)\n",
                 "tokens lost", f->pace.lost);
@@ -987,9 +1034,10 @@ static void print_cost(FILE *out, const char *label, const cluster_mark_t *from,
                        int64_t payments, int64_t us)
 {
     int64_t xacts = to->xid - from->xid, wal = to->wal - from->wal;
-    fprintf(out, LABEL "%" PRId64 " write transactions (%.0f/s, %.1f payments each), WAL %.0f bytes a payment\n", label,
-            xacts, per_second(xacts, us), xacts > 0 ? (double)payments / (double)xacts : 0.0,
-            payments > 0 ? (double)wal / (double)payments : 0.0);
+    char each[32], bytes[32];
+    fprintf(out, LABEL "%" PRId64 " write transactions (%" PRId64 "/s, %s payments each), WAL %s bytes a payment\n",
+            label, xacts, per_second(xacts, us), fixed(each, sizeof each, payments, xacts, 1),
+            fixed(bytes, sizeof bytes, wal, payments, 0));
 }
 
 /* Before each timed phase: VACUUM the tables a payment is written to, then
@@ -1104,15 +1152,16 @@ static int count_commits(dw_pg_t *pg, const char *sql, const char *src, const ch
 
 static void print_commits(FILE *out, const char *label, int64_t rows, int64_t commits, int most)
 {
-    fprintf(out, LABEL "%" PRId64 " (%.1f payments each on average; at most %d)\n", label, commits,
-            commits > 0 ? (double)rows / (double)commits : 0.0, most);
+    char each[32];
+    fprintf(out, LABEL "%" PRId64 " (%s payments each on average; at most %d)\n", label, commits,
+            fixed(each, sizeof each, rows, commits, 1), most);
 }
 
 /* After the last ack: the drain, the end-to-end rate (first send to
  * dw-validate done), and the transactions the two stages used. *rate is the
  * end-to-end rate in payments/s. Returns 0, or -1 (said why). */
 static int pipeline(const dwctl_ctx_t *ctx, const bench_args_t *a, const gen_t *g, const flight_t *f,
-                    const dw_config_t *cfg, dw_pg_t *pg, const cluster_mark_t *before, double *rate)
+                    const dw_config_t *cfg, dw_pg_t *pg, const cluster_mark_t *before, int64_t *rate)
 {
     if (f->last_seq <= 0) {
         fprintf(ctx->err, "dwctl: nothing was stored: no pipeline to wait for\n");
@@ -1139,11 +1188,152 @@ static int pipeline(const dwctl_ctx_t *ctx, const bench_args_t *a, const gen_t *
         return -1;
     *rate = per_second(validated, to_validate);
     fprintf(out, LABEL "%" PRId64 "\n", "validated", validated);
-    fprintf(out, LABEL "%.0f payments/s (through dw-intake and dw-validate)\n", "end to end", *rate);
+    fprintf(out, LABEL "%" PRId64 " payments/s (through dw-intake and dw-validate)\n", "end to end", *rate);
     print_commits(out, "intake commits", inbox_rows, intake_commits, cfg->intake.batch_max);
     print_commits(out, "validate commits", validated, validate_commits, cfg->pipeline.batch_max);
     print_cost(out, "pipeline cluster", before, &after, validated, to_analyze);
     fflush(out);
+    return 0;
+}
+
+/* ---------------------------------------------- alert latency (--tight-budgets) */
+
+/* Waits until dw-notify has read every event dw-analyze wrote so far (the
+ * drain saw dw-analyze done, so these are all the run's alerts). Gives up
+ * after timeout_ms without progress. Returns 0, or -1 (said why). */
+static int wait_published(const dwctl_ctx_t *ctx, dw_pg_t *pg, int timeout_ms)
+{
+    int64_t head = 0, read = -1, before = -1, moved_us = mono_us();
+    if (dw_pg_query_int(pg, "bench", "SELECT coalesce(max(seq), 0) FROM stage_events WHERE stage = 'analyze'", 0, NULL,
+                        &head) != 0)
+        return -1;
+    for (;;) {
+        if (dw_pg_query_int(pg, "bench",
+                            "SELECT coalesce((SELECT seq FROM stage_cursors WHERE stage = 'notify' "
+                            "AND upstream = 'analyze'), 0)",
+                            0, NULL, &read) != 0)
+            return -1;
+        if (read >= head)
+            return 0;
+        int64_t now = mono_us();
+        if (read != before)
+            moved_us = now, before = read;
+        bool stuck = (now - moved_us) / 1000 >= timeout_ms;
+        if (stuck || !pause_unless_signalled(ctx)) {
+            fprintf(ctx->err, "dwctl: alerts not published%s: dw-notify has read analyze %" PRId64 " of %" PRId64 "\n",
+                    stuck ? " (no progress)" : " (interrupted)", read, head);
+            return -1;
+        }
+    }
+}
+
+/* Per project of the run that went over budget: the payment that first took
+ * its paid total (the run's payments in inbox order, as dw-analyze counts
+ * them) above its budget, that payment's inbox.received_at (now() of
+ * dw-intake's one-statement insert), and its over_budget alert's raise:
+ * alert_history change 1 (now() of dw-analyze's transaction) and the outbox
+ * row of the alert.event dw-analyze wrote for it, published_at being now() of
+ * dw-notify's transaction. That event is the stage_events row of analyze whose
+ * envelope id is "alert-<alert_id>-1" (no other text of an alert.event looks
+ * like it), read out of the msgpack once per event. Both latencies in
+ * microseconds; NULL where the alert was not raised or not published.
+ * $1 src, $2 the run's payment ids, $3 the year. */
+static const char *const sql_alert_latency =
+    "WITH run AS (SELECT project_code, inbox_seq, amount_fen, "
+    "sum(amount_fen) OVER (PARTITION BY project_code ORDER BY inbox_seq) AS paid_fen "
+    "FROM payments WHERE src = $1 AND id LIKE $2), "
+    "budget AS (SELECT project_code, sum(current_fen) AS budget_fen FROM budget_lines "
+    "WHERE fiscal_year = $3 AND project_code IN (SELECT project_code FROM run) GROUP BY project_code), "
+    "crossed AS (SELECT r.project_code, r.inbox_seq FROM run r JOIN budget b USING (project_code) "
+    "WHERE r.paid_fen > b.budget_fen AND r.paid_fen - r.amount_fen <= b.budget_fen), "
+    "raised AS (SELECT c.inbox_seq, a.alert_id, 'alert-' || a.alert_id || '-1' AS event_id "
+    "FROM crossed c LEFT JOIN alerts a ON a.fiscal_year = $3 AND a.project_code = c.project_code "
+    "AND a.rule_id = 'over_budget'), "
+    "events AS MATERIALIZED (SELECT seq, substring(encode(payload, 'escape') FROM 'alert-[0-9]+-[0-9]+') AS event_id "
+    "FROM stage_events WHERE stage = 'analyze' AND type = 'alert.event') "
+    "SELECT (extract(epoch FROM o.published_at - i.received_at) * 1000000)::bigint, "
+    "(extract(epoch FROM h.changed_at - i.received_at) * 1000000)::bigint "
+    "FROM raised r JOIN inbox i ON i.seq = r.inbox_seq "
+    "LEFT JOIN alert_history h ON h.alert_id = r.alert_id AND h.change_no = 1 "
+    "LEFT JOIN events e ON e.event_id = r.event_id "
+    "LEFT JOIN outbox o ON o.source_stage = 'analyze' AND o.source_seq = e.seq";
+
+/* Microseconds to whole milliseconds, rounded half up (half down below zero). */
+static int64_t ms_of(int64_t us)
+{
+    return us >= 0 ? (us + 500) / 1000 : -((-us + 500) / 1000);
+}
+
+static void print_alert_percentiles(FILE *out, const char *what, int64_t *us, size_t n)
+{
+    if (n == 0)
+        return;
+    qsort(us, n, sizeof *us, cmp_i64);
+    static const struct {
+        const char *name;
+        int per_mille;
+    } marks[] = {{"p50", 500}, {"p90", 900}, {"p99", 990}, {"max", 1000}};
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
+        char label[32];
+        snprintf(label, sizeof label, "%s %s", what, marks[k].name);
+        fprintf(out, LABEL "%" PRId64 " ms\n", label, ms_of(percentile(us, n, marks[k].per_mille)));
+    }
+}
+
+/* After the drain of a --tight-budgets run: from the payment that took a
+ * project over budget being stored to its 超预算开支 alert being published,
+ * per alert, with the exact percentiles by rank. Returns 0, or -1 (said why). */
+static int alert_latency(const dwctl_ctx_t *ctx, const bench_args_t *a, const gen_t *g, dw_pg_t *pg)
+{
+    int64_t t0 = mono_us();
+    /* Fresh tables have no statistics yet: planned as if each held a row,
+     * the query took minutes (a nested loop over the run's payments). */
+    if (wait_published(ctx, pg, (int)a->timeout_ms) != 0 ||
+        dw_pg_exec(pg, "bench", "ANALYZE payments, inbox, budget_lines, alerts, alert_history, stage_events, outbox", 0,
+                   NULL) != 0)
+        return -1;
+    char ids[32], year[16];
+    snprintf(ids, sizeof ids, "T-%s-%%", g->tag);
+    snprintf(year, sizeof year, "%d", g->year);
+    const char *p[3] = {a->src, ids, year};
+    PGresult *res = dw_pg_query(pg, "bench", sql_alert_latency, 3, p);
+    if (!res)
+        return -1;
+    size_t rows = (size_t)PQntuples(res), n_pub = 0, n_an = 0;
+    int64_t *published = calloc(rows + 1, sizeof *published), *analyzed = calloc(rows + 1, sizeof *analyzed);
+    if (!published || !analyzed) {
+        fprintf(ctx->err, "dwctl: out of memory\n");
+        free(published);
+        free(analyzed);
+        PQclear(res);
+        return -1;
+    }
+    for (int r = 0; r < (int)rows; r++) {
+        if (!PQgetisnull(res, r, 0))
+            published[n_pub++] = dw_pg_int(res, r, 0);
+        if (!PQgetisnull(res, r, 1))
+            analyzed[n_an++] = dw_pg_int(res, r, 1);
+    }
+    PQclear(res);
+    FILE *out = ctx->out;
+    print_s(out, "alert readback", mono_us() - t0, " (dw-notify done, ANALYZE, the query; not timed above)");
+    fprintf(out, LABEL "%zu of %zu projects that went over budget in the run (%zu without a published alert)\n",
+            "alerts measured", n_pub, rows, rows - n_pub);
+    fprintf(out,
+            LABEL "from inbox.received_at of the payment that first took the project over budget (dw-intake's "
+                  "insert, before its commit) to outbox.published_at of its over_budget raised event (dw-notify's "
+                  "transaction, before its commit and the send)\n",
+            "alert latency");
+    print_alert_percentiles(out, "alert", published, n_pub);
+    fprintf(out, LABEL "the same payment to alert_history.changed_at of the raise (dw-analyze's transaction)\n",
+            "alert analyzed");
+    print_alert_percentiles(out, "analyzed", analyzed, n_an);
+    fflush(out);
+    free(published);
+    free(analyzed);
+    if (rows > n_pub)
+        fprintf(ctx->err, "dwctl: bench: %zu projects went over budget without a published over_budget alert\n",
+                rows - n_pub);
     return 0;
 }
 
@@ -1276,7 +1466,7 @@ static int fact_payload(copy_run_t *c, const gen_t *g, size_t i, const payment_t
     int rc = dw_obj_set_str(b, "voucher_no", t->voucher) | dw_obj_set_str(b, "payment_date", t->date) |
              dw_obj_set_str(b, "dept_code", p->dept->code) | dw_obj_set_str(b, "unit_code", p->unit_code) |
              dw_obj_set_str(b, "project_code", p->code) | dw_obj_set_int(b, "fiscal_year", g->year) |
-             dw_obj_set_int(b, "amount_fen", pay->amount_fen) | dw_obj_set_int(b, "budget_fen", budget_of(p)) |
+             dw_obj_set_int(b, "amount_fen", pay->amount_fen) | dw_obj_set_int(b, "budget_fen", budget_of(g, p)) |
              dw_obj_set_int(b, "paid_fen", paid) | dw_obj_set_int(b, "inbox_seq", fact_seq);
     dw_error_t err;
     dw_buf_reset(&c->payload);
@@ -1430,11 +1620,12 @@ static int copy_all(const dwctl_ctx_t *ctx, copy_run_t *c, const bench_args_t *a
 }
 
 static void print_baseline(const dwctl_ctx_t *ctx, const copy_run_t *c, const dw_config_t *cfg, int64_t n,
-                           double pipeline_rate, const cluster_mark_t *before, const cluster_mark_t *after)
+                           int64_t pipeline_rate, const cluster_mark_t *before, const cluster_mark_t *after)
 {
     FILE *out = ctx->out;
     int64_t total = c->inbox_us + c->validate_us;
-    double rate = per_second(n, total);
+    int64_t rate = per_second(n, total);
+    char ratio[32];
     fprintf(out,
             LABEL "%" PRId64 " payments, one connection: inbox %d rows a transaction, payments + stage_events %d "
                   "(%" PRId64 " commits)\n",
@@ -1447,17 +1638,17 @@ static void print_baseline(const dwctl_ctx_t *ctx, const copy_run_t *c, const dw
                 "copy inbox seq", c->first_seq, c->first_seq + n - 1);
     print_s(out, "copy inbox", c->inbox_us, " (BEGIN to COMMIT, summed)");
     print_s(out, "copy validate", c->validate_us, " (payments + stage_events, BEGIN to COMMIT, summed)");
-    fprintf(out, LABEL "%.0f payments/s\n", "copy rate", rate);
+    fprintf(out, LABEL "%" PRId64 " payments/s\n", "copy rate", rate);
     print_cost(out, "copy cluster", before, after, n, total);
-    fprintf(out, LABEL "%.2f (end to end %.0f / copy %.0f payments/s)\n", "pipeline / copy",
-            rate > 0 ? pipeline_rate / rate : 0.0, pipeline_rate, rate);
+    fprintf(out, LABEL "%s (end to end %" PRId64 " / copy %" PRId64 " payments/s)\n", "pipeline / copy",
+            fixed(ratio, sizeof ratio, pipeline_rate, rate, 2), pipeline_rate, rate);
     fflush(out);
 }
 
 /* Runs the baseline and prints its figures and the ratio to the pipeline's
  * end-to-end rate. Returns 0, or -1 (said why). */
 static int copy_baseline(const dwctl_ctx_t *ctx, const bench_args_t *a, const gen_t *g, const dwctl_batch_t *batch,
-                         const flight_t *f, const dw_config_t *cfg, dw_pg_t *pg, double pipeline_rate)
+                         const flight_t *f, const dw_config_t *cfg, dw_pg_t *pg, int64_t pipeline_rate)
 {
     copy_run_t c = {.pg = pg, .first_seq = -(int64_t)g->n_payments};
     pid_t pid = (pid_t)a->pause_pid;
@@ -1530,8 +1721,10 @@ static dw_config_t *load_config(const dwctl_ctx_t *ctx, const bench_args_t *a)
 static int after_exchange(const dwctl_ctx_t *ctx, const bench_args_t *a, const gen_t *g, const dwctl_batch_t *batch,
                           const flight_t *f, const dw_config_t *cfg, dw_pg_t *pg, const cluster_mark_t *before)
 {
-    double rate = 0;
+    int64_t rate = 0;
     if (pipeline(ctx, a, g, f, cfg, pg, before, &rate) != 0)
+        return -1;
+    if (a->tight_budgets && alert_latency(ctx, a, g, pg) != 0)
         return -1;
     return a->copy_baseline ? copy_baseline(ctx, a, g, batch, f, cfg, pg, rate) : 0;
 }

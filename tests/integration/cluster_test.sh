@@ -39,10 +39,14 @@ port_free() {
     [[ ! -e /tmp/dwpg.$(id -u).$p ]] || return 1
     ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null
 }
+# Below the kernel's ephemeral range: a port in it can be taken by any outgoing
+# connection (another test's) between this check and the server's bind.
 pick_port() {
-    local p i
+    local p i lo=32768
+    read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+    ((lo > 21000)) || lo=60000
     for ((i = 0; i < 200; i++)); do
-        p=$((20000 + (RANDOM * 32768 + RANDOM) % 30000))
+        p=$((20000 + (RANDOM * 32768 + RANDOM) % (lo - 20000)))
         if port_free "$p"; then
             USED_PORTS+="$p "
             printf '%s' "$p"
