@@ -7,6 +7,7 @@
 
 #include "dw_log.h"
 #include "dw_msg.h"
+#include "dw_strmap.h"
 
 struct dw_a_alerts {
     int64_t next_alert_id; /* 0: read it from the table first */
@@ -73,7 +74,7 @@ static open_alert_t *load_open(dw_pg_t *pg, int fiscal_year, const dw_a_evaluate
                           "coalesce(a.actual, ''), a.message, a.ratio_bp, "
                           "(SELECT coalesce(max(change_no), 0) FROM alert_history h WHERE h.alert_id = a.alert_id) "
                           "FROM alerts a WHERE a.status = 'open' AND a.fiscal_year = $1 "
-                          "AND a.project_code = ANY ($2::text[]) ORDER BY a.alert_id",
+                          "AND a.project_code = ANY ($2::text[]) ORDER BY a.project_code, a.alert_id",
                           2, p);
     }
     free(codes);
@@ -99,14 +100,57 @@ static open_alert_t *load_open(dw_pg_t *pg, int fiscal_year, const dw_a_evaluate
     return open;
 }
 
-static open_alert_t *find_open(open_alert_t *open, size_t n, const char *project_code, const char *rule_id,
-                               const char *subject)
+/* The open alerts by key and by project, so that laying thousands of
+ * findings over thousands of alerts is not a search of all for each. */
+typedef struct open_index {
+    dw_strmap_t *by_key;     /* "project\x1frule\x1fsubject" -> size_t */
+    dw_strmap_t *by_project; /* project -> range_t (the alerts are loaded ordered by project) */
+} open_index_t;
+
+typedef struct range {
+    size_t first, count;
+} range_t;
+
+static void alert_key(char *out, size_t n, const char *project_code, const char *rule_id, const char *subject)
 {
-    for (size_t k = 0; k < n; k++)
-        if (!open[k].matched && strcmp(open[k].project_code, project_code) == 0 &&
-            strcmp(open[k].rule_id, rule_id) == 0 && strcmp(open[k].subject, subject) == 0)
-            return &open[k];
-    return NULL;
+    snprintf(out, n, "%s\x1f%s\x1f%s", project_code, rule_id, subject);
+}
+
+static int index_open(open_index_t *ix, const open_alert_t *open, size_t n)
+{
+    ix->by_key = dw_strmap_new(sizeof(size_t));
+    ix->by_project = dw_strmap_new(sizeof(range_t));
+    if (!ix->by_key || !ix->by_project)
+        return -1;
+    char key[200];
+    for (size_t k = 0; k < n; k++) {
+        alert_key(key, sizeof key, open[k].project_code, open[k].rule_id, open[k].subject);
+        size_t *at = dw_strmap_put(ix->by_key, key, NULL);
+        bool created = false;
+        range_t *r = dw_strmap_put(ix->by_project, open[k].project_code, &created);
+        if (!at || !r)
+            return -1;
+        *at = k;
+        if (created)
+            r->first = k;
+        r->count++;
+    }
+    return 0;
+}
+
+static void index_free(open_index_t *ix)
+{
+    dw_strmap_destroy(&ix->by_key);
+    dw_strmap_destroy(&ix->by_project);
+}
+
+static open_alert_t *find_open(open_alert_t *open, const open_index_t *ix, const char *project_code,
+                               const char *rule_id, const char *subject)
+{
+    char key[200];
+    alert_key(key, sizeof key, project_code, rule_id, subject);
+    const size_t *at = dw_strmap_get(ix->by_key, key);
+    return at && !open[*at].matched ? &open[*at] : NULL;
 }
 
 static bool same_figures(const open_alert_t *a, const dw_a_finding_t *f)
@@ -331,11 +375,14 @@ int dw_a_alerts_apply(dw_a_alerts_t *self, dw_pg_t *pg, dw_stage_t *stage, int f
     size_t n_ch = 0, cap = 0;
     int64_t next_id = self->next_alert_id;
     int rc = -1;
+    open_index_t ix = {0};
+    if (index_open(&ix, open, n_open) != 0)
+        goto out;
     for (size_t i = 0; i < n; i++) {
         const dw_a_evaluated_t *e = &evaluated[i];
         for (size_t k = 0; k < e->n; k++) {
             const dw_a_finding_t *f = &e->findings[k];
-            open_alert_t *a = find_open(open, n_open, e->project_code, f->rule->id, f->subject);
+            open_alert_t *a = find_open(open, &ix, e->project_code, f->rule->id, f->subject);
             change_t c = {.project_code = e->project_code, .dept_code = e->dept_code, .light = f->light, .f = f};
             if (!a) {
                 if (f->light == DW_A_GREEN)
@@ -362,9 +409,10 @@ int dw_a_alerts_apply(dw_a_alerts_t *self, dw_pg_t *pg, dw_stage_t *stage, int f
         }
         if (!e->complete)
             continue;
-        for (size_t k = 0; k < n_open; k++) {
+        const range_t *mine = dw_strmap_get(ix.by_project, e->project_code);
+        for (size_t k = mine ? mine->first : 0; mine && k < mine->first + mine->count; k++) {
             open_alert_t *a = &open[k];
-            if (a->matched || strcmp(a->project_code, e->project_code) != 0)
+            if (a->matched)
                 continue;
             a->matched = true;
             change_t c = {.alert_id = a->alert_id,
@@ -396,6 +444,7 @@ int dw_a_alerts_apply(dw_a_alerts_t *self, dw_pg_t *pg, dw_stage_t *stage, int f
     self->next_alert_id = next_id;
     rc = 0;
 out:
+    index_free(&ix);
     free(ch);
     free(open);
     return rc;

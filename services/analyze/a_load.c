@@ -31,17 +31,24 @@ static const char *const sql_months =
     "sum(no_budget_fen), sum(on_hold_fen), sum(econ_mismatch_fen), sum(payments) "
     "FROM project_days WHERE fiscal_year = $1 AND pay_date <= $3 AND " IN_SET " GROUP BY 1, 2";
 
+/* The current declaration of each project (the highest version), picked
+ * among the projects asked for only (the target_current view would sort the
+ * whole table first). */
 static const char *const sql_targets =
+    "WITH d AS (SELECT DISTINCT ON (project_code) fiscal_year, project_code, version, dept_code "
+    "FROM target_declarations WHERE fiscal_year = $1 AND $3::date IS NOT NULL AND " IN_SET
+    " ORDER BY project_code, version DESC) "
     "SELECT i.project_code, i.version, d.dept_code, i.code, i.level1, i.level2, i.name, i.operator, "
-    "coalesce(i.target, ''), coalesce(i.target_text, ''), coalesce(i.unit, ''), i.weight, coalesce(i.cumulative, "
-    "false) "
-    "FROM target_current d JOIN target_indicators i USING (fiscal_year, project_code, version) "
-    "WHERE d.fiscal_year = $1 AND $3::date IS NOT NULL AND (" IN_SET ") ORDER BY i.project_code, i.item";
+    "coalesce(i.target, ''), coalesce(i.target_text, ''), coalesce(i.unit, ''), i.weight, "
+    "coalesce(i.cumulative, false) "
+    "FROM d JOIN target_indicators i USING (fiscal_year, project_code, version) ORDER BY i.project_code, i.item";
 
 static const char *const sql_forms =
+    /* the latest period, and of it the latest revision submitted by the as-of date */
     "WITH f AS (SELECT DISTINCT ON (project_code) fiscal_year, project_code, period_month, revision, dept_code, "
-    "submitted_date, executed_fen, projected_fen FROM monitor_current "
-    "WHERE fiscal_year = $1 AND submitted_date <= $3 AND " IN_SET " ORDER BY project_code, period_month DESC) "
+    "submitted_date, executed_fen, projected_fen FROM monitor_reports "
+    "WHERE fiscal_year = $1 AND submitted_date <= $3 AND " IN_SET
+    " ORDER BY project_code, period_month DESC, revision DESC) "
     "SELECT f.project_code, f.period_month, f.submitted_date::text, f.executed_fen, f.projected_fen, f.dept_code, "
     "m.code, m.value, coalesce(m.projected, ''), m.likelihood, coalesce(cardinality(m.causes), 0) "
     "FROM f LEFT JOIN monitor_indicators m USING (fiscal_year, project_code, period_month, revision) "
@@ -163,33 +170,100 @@ static int load_budget(dw_pg_t *pg, const char *const *params, dw_a_projects_t *
     return 0;
 }
 
-static int load_months(dw_pg_t *pg, const char *const *params, dw_a_projects_t *out)
+void dw_a_paid_key(char *out, size_t n, int fiscal_year, const char *project_code)
 {
-    PGresult *res = run(pg, sql_months, params);
-    if (!res)
+    snprintf(out, n, "%d\x1f%s", fiscal_year, project_code);
+}
+
+static void paid_of(dw_a_paid_t *c, const dw_a_project_t *p)
+{
+    memcpy(c->paid_by_month, p->paid_by_month, sizeof c->paid_by_month);
+    memcpy(c->reversed_by_month, p->reversed_by_month, sizeof c->reversed_by_month);
+    c->no_budget_fen = p->no_budget_fen;
+    c->on_hold_fen = p->on_hold_fen;
+    c->econ_mismatch_fen = p->econ_mismatch_fen;
+    c->has_payment = p->has_payment;
+    copy_str(c->dept_code, sizeof c->dept_code, p->dept_code);
+}
+
+static void paid_into(dw_a_project_t *p, const dw_a_paid_t *c)
+{
+    memcpy(p->paid_by_month, c->paid_by_month, sizeof p->paid_by_month);
+    memcpy(p->reversed_by_month, c->reversed_by_month, sizeof p->reversed_by_month);
+    p->no_budget_fen = c->no_budget_fen;
+    p->on_hold_fen = c->on_hold_fen;
+    p->econ_mismatch_fen = c->econ_mismatch_fen;
+    p->has_payment = c->has_payment;
+    if (!p->dept_code[0])
+        copy_str(p->dept_code, sizeof p->dept_code, c->dept_code);
+}
+
+/* Payments by month: from the cache for the projects it holds, from
+ * project_days (one statement) for the others, which then join the cache. */
+static int load_months(dw_pg_t *pg, const char *const *params, dw_a_projects_t *out, dw_strmap_t *cache)
+{
+    const char **missing = calloc(out->n + 1, sizeof *missing);
+    if (!missing)
         return -1;
-    for (int r = 0; r < PQntuples(res); r++) {
-        dw_a_project_t *p = dw_a_projects_find(out, PQgetvalue(res, r, 0));
-        int64_t month = dw_pg_int(res, r, 1);
-        if (!p || month < 1 || month > 12)
-            continue;
-        if (!p->dept_code[0])
-            copy_str(p->dept_code, sizeof p->dept_code, PQgetvalue(res, r, 2));
-        p->paid_by_month[month] = dw_pg_int(res, r, 3);
-        p->reversed_by_month[month] = dw_pg_int(res, r, 4);
-        p->paid_fen += p->paid_by_month[month] - p->reversed_by_month[month];
-        p->no_budget_fen += dw_pg_int(res, r, 5);
-        p->on_hold_fen += dw_pg_int(res, r, 6);
-        p->econ_mismatch_fen += dw_pg_int(res, r, 7);
-        if (dw_pg_int(res, r, 8) > 0)
-            p->has_payment = true;
-    }
-    PQclear(res);
+    size_t n_missing = 0;
+    char key[128];
     for (size_t i = 0; i < out->n; i++) {
         dw_a_project_t *p = &out->items[i];
+        dw_a_paid_key(key, sizeof key, p->fiscal_year, p->project_code);
+        const dw_a_paid_t *c = cache ? dw_strmap_get(cache, key) : NULL;
+        if (c)
+            paid_into(p, c);
+        else
+            missing[n_missing++] = p->project_code;
+    }
+    int rc = 0;
+    if (n_missing > 0) {
+        dw_buf_t set = DW_BUF_INIT;
+        PGresult *res = NULL;
+        if (dw_pg_text_array(&set, missing, n_missing) == 0) {
+            const char *q[3] = {params[0], set.data, params[2]};
+            res = run(pg, sql_months, q);
+        }
+        dw_buf_free(&set);
+        if (!res) {
+            free(missing);
+            return -1;
+        }
+        for (int r = 0; r < PQntuples(res); r++) {
+            dw_a_project_t *p = dw_a_projects_find(out, PQgetvalue(res, r, 0));
+            int64_t month = dw_pg_int(res, r, 1);
+            if (!p || month < 1 || month > 12)
+                continue;
+            if (!p->dept_code[0])
+                copy_str(p->dept_code, sizeof p->dept_code, PQgetvalue(res, r, 2));
+            p->paid_by_month[month] = dw_pg_int(res, r, 3);
+            p->reversed_by_month[month] = dw_pg_int(res, r, 4);
+            p->no_budget_fen += dw_pg_int(res, r, 5);
+            p->on_hold_fen += dw_pg_int(res, r, 6);
+            p->econ_mismatch_fen += dw_pg_int(res, r, 7);
+            if (dw_pg_int(res, r, 8) > 0)
+                p->has_payment = true;
+        }
+        PQclear(res);
+        for (size_t k = 0; cache && k < n_missing && rc == 0; k++) {
+            dw_a_project_t *p = dw_a_projects_find(out, missing[k]);
+            dw_a_paid_key(key, sizeof key, p->fiscal_year, p->project_code);
+            dw_a_paid_t *c = dw_strmap_put(cache, key, NULL);
+            if (!c)
+                rc = -1;
+            else
+                paid_of(c, p);
+        }
+    }
+    free(missing);
+    for (size_t i = 0; i < out->n; i++) {
+        dw_a_project_t *p = &out->items[i];
+        p->paid_fen = 0;
+        for (int m = 1; m <= 12; m++)
+            p->paid_fen += p->paid_by_month[m] - p->reversed_by_month[m];
         p->over_budget_fen = p->paid_fen > p->budget_fen ? p->paid_fen - p->budget_fen : 0;
     }
-    return 0;
+    return rc;
 }
 
 static void parse_decimal(const char *s, bool *ok, dw_decimal_t *d)
@@ -211,6 +285,7 @@ static int load_targets(dw_pg_t *pg, const char *const *params, dw_a_projects_t 
         if (!p->dept_code[0])
             copy_str(p->dept_code, sizeof p->dept_code, PQgetvalue(res, r, 2));
         dw_a_indicator_t *ind = &p->indicators[p->n_indicators++];
+        memset(ind, 0, sizeof *ind);
         copy_str(ind->code, sizeof ind->code, PQgetvalue(res, r, 3));
         ind->level1 = level1_of(PQgetvalue(res, r, 4));
         copy_str(ind->level2, sizeof ind->level2, PQgetvalue(res, r, 5));
@@ -316,7 +391,7 @@ static int load_selfevals(dw_pg_t *pg, const char *const *params, dw_a_projects_
 }
 
 int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, size_t n_codes, dw_date_t as_of,
-                       dw_a_projects_t *out)
+                       dw_strmap_t *paid, dw_a_projects_t *out)
 {
     char year[16], date[11];
     snprintf(year, sizeof year, "%d", fiscal_year);
@@ -328,19 +403,30 @@ int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, s
     }
     const char *params[3] = {year, codes ? set.data : NULL, date};
     int rc = -1;
-    PGresult *res = run(pg, sql_projects, params);
-    if (!res)
+    /* Codes given are the projects (every one came from a stored fact or
+     * document); without them, every project the year knows of. */
+    PGresult *res = codes ? NULL : run(pg, sql_projects, params);
+    if (!codes && !res)
         goto out;
+    size_t n = codes ? n_codes : (size_t)PQntuples(res);
     int bad = 0;
-    for (int r = 0; r < PQntuples(res) && !bad; r++)
-        bad = add_project(out, fiscal_year, PQgetvalue(res, r, 0)) == NULL;
+    /* one allocation for all (a project is large): no copying as they are added */
+    if (out->n + n > out->cap) {
+        dw_a_project_t *items = realloc(out->items, (out->n + n) * sizeof *items);
+        if (items) {
+            out->items = items;
+            out->cap = out->n + n;
+        }
+    }
+    for (size_t r = 0; r < n && !bad; r++)
+        bad = add_project(out, fiscal_year, codes ? codes[r] : PQgetvalue(res, (int)r, 0)) == NULL;
     PQclear(res);
     if (bad) {
         dw_log_error(NULL, "out of memory loading projects");
         goto out;
     }
-    if (load_budget(pg, params, out) == 0 && load_months(pg, params, out) == 0 && load_targets(pg, params, out) == 0 &&
-        load_forms(pg, params, out) == 0 && load_selfevals(pg, params, out) == 0)
+    if (load_budget(pg, params, out) == 0 && load_months(pg, params, out, paid) == 0 &&
+        load_targets(pg, params, out) == 0 && load_forms(pg, params, out) == 0 && load_selfevals(pg, params, out) == 0)
         rc = 0;
 out:
     dw_buf_free(&set);

@@ -1,11 +1,12 @@
 #include "a_project.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 void dw_a_project_init(dw_a_project_t *p, int fiscal_year, const char *project_code)
 {
-    memset(p, 0, sizeof *p);
+    memset(p, 0, offsetof(dw_a_project_t, indicators));
     p->fiscal_year = fiscal_year;
     snprintf(p->project_code, sizeof p->project_code, "%s", project_code ? project_code : "");
 }

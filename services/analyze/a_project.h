@@ -78,7 +78,6 @@ typedef struct dw_a_project {
     /* Targets: the current declaration's indicators (level 3). */
     bool has_targets;
     int target_version;
-    dw_a_indicator_t indicators[DW_A_MAX_INDICATORS];
     size_t n_indicators;
 
     /* The latest monitoring form (highest period, latest revision). */
@@ -90,9 +89,14 @@ typedef struct dw_a_project {
     /* The latest self-evaluation (year end): the department's own score. */
     bool has_selfeval;
     dw_decimal_t self_score;
+
+    /* Last, and not zeroed by dw_a_project_init (it is large): entries
+     * [0, n_indicators) are written whole when added. */
+    dw_a_indicator_t indicators[DW_A_MAX_INDICATORS];
 } dw_a_project_t;
 
-/* Zeroes p and sets the identity. */
+/* Zeroes p (all but the indicator slots, which n_indicators = 0 leaves
+ * unused) and sets the identity. */
 void dw_a_project_init(dw_a_project_t *p, int fiscal_year, const char *project_code);
 
 /* exec_rate = paid ÷ budget as num/den (den 0 when there is no budget). */

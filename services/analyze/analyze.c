@@ -21,8 +21,10 @@ struct dw_analyze {
     const dw_config_t *cfg;
     dw_a_catalogue_t *catalogue;
     dw_a_alerts_t *alerts;
-    char last_daily[11]; /* business date of the last whole-year run */
-    bool rerun;          /* the rules changed: run the day again even if it was run */
+    dw_strmap_t *paid;    /* payments by month per project (dw_a_paid_t), as counted until paid_until */
+    dw_date_t paid_until; /* the date the cache counts payments up to */
+    char last_daily[11];  /* business date of the last whole-year run */
+    bool rerun;           /* the rules changed: run the day again even if it was run */
 };
 
 static dw_a_catalogue_t *load_catalogue(const dw_config_t *cfg, char *err, size_t errlen)
@@ -59,7 +61,8 @@ dw_analyze_t *dw_analyze_new(const dw_config_t *cfg, dw_pg_t *pg)
     char err[512];
     self->catalogue = load_catalogue(cfg, err, sizeof err);
     self->alerts = dw_a_alerts_new();
-    if (!self->catalogue || !self->alerts) {
+    self->paid = dw_strmap_new(sizeof(dw_a_paid_t));
+    if (!self->catalogue || !self->alerts || !self->paid) {
         dw_log_error(NULL, "analysis rules: %s", self->catalogue ? "out of memory" : err);
         dw_analyze_destroy(&self);
         return NULL;
@@ -75,6 +78,7 @@ void dw_analyze_destroy(dw_analyze_t **self_p)
         return;
     dw_a_catalogue_destroy(&(*self_p)->catalogue);
     dw_a_alerts_destroy(&(*self_p)->alerts);
+    dw_strmap_destroy(&(*self_p)->paid);
     free(*self_p);
     *self_p = NULL;
 }
@@ -174,7 +178,12 @@ static int analyse_projects(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, 
     /* Live, every stored fact counts (a payment dated ahead is still paid);
      * running as of a set date (a replay, a test) counts what was dated by then. */
     dw_date_t counted_until = self->cfg->clock.as_of[0] ? at : (dw_date_t){9999, 12, 31};
-    if (dw_a_load_projects(pg, fiscal_year, codes, n, counted_until, &ps) == 0 && evaluate(self, &ps, at, &e) == 0 &&
+    if (dw_date_cmp(counted_until, self->paid_until) != 0) { /* another day: the cache counted other payments */
+        dw_strmap_clear(self->paid);
+        self->paid_until = counted_until;
+    }
+    if (dw_a_load_projects(pg, fiscal_year, codes, n, counted_until, self->paid, &ps) == 0 &&
+        evaluate(self, &ps, at, &e) == 0 &&
         dw_a_alerts_apply(self->alerts, pg, stage, fiscal_year, e.evaluated, e.n, at, &changed) == 0)
         rc = 0;
     if (rc == 0 && inc)
@@ -322,6 +331,29 @@ static int write_days(dw_pg_t *pg, batch_t *bt)
     return rc;
 }
 
+/* The batch's days added to the projects the cache holds (the others are
+ * read from project_days, this batch's rows included, when next needed). */
+static void day_into_cache(void *ctx, const char *key, void *value)
+{
+    (void)key;
+    dw_analyze_t *self = ctx;
+    const day_delta_t *d = value;
+    dw_date_t date;
+    if (!dw_date_parse(d->pay_date, &date) || dw_date_cmp(date, self->paid_until) > 0)
+        return;
+    char k[128];
+    dw_a_paid_key(k, sizeof k, (int)d->fiscal_year, d->project_code);
+    dw_a_paid_t *c = dw_strmap_get(self->paid, k);
+    if (!c)
+        return;
+    c->paid_by_month[date.month] += d->paid;
+    c->reversed_by_month[date.month] += d->reversed;
+    c->no_budget_fen += d->no_budget;
+    c->on_hold_fen += d->on_hold;
+    c->econ_mismatch_fen += d->econ_mismatch;
+    c->has_payment = c->has_payment || d->payments > 0;
+}
+
 /* fact.reconciliation: the treasury's control totals against what was stored. */
 static int count_reconciliation(dw_analyze_t *self, batch_t *bt, const dw_obj_t *b)
 {
@@ -372,6 +404,11 @@ static void next_year(void *ctx, const char *key, void *value)
         y[1] = t->fiscal_year;
 }
 
+static int cmp_code(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The touched projects, year by year. */
 static int analyse_touched(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, batch_t *bt, dw_date_t as_of)
 {
@@ -388,6 +425,8 @@ static int analyse_touched(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, b
         y.fiscal_year = year;
         y.n = 0;
         dw_strmap_each(bt->touched, collect_touched, &y);
+        /* in code order, as a whole-year run takes them: alert ids do not depend on the map's order */
+        qsort(y.codes, y.n, sizeof *y.codes, cmp_code);
         dw_date_t at;
         size_t projects = 0, changes = 0;
         if (judged_at(as_of, (int)year, &at))
@@ -440,6 +479,8 @@ static int analyze_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_eve
     dw_date_t as_of = as_of_date(self);
     if (rc == 0)
         rc = write_days(pg, &bt);
+    if (rc == 0)
+        dw_strmap_each(bt.days, day_into_cache, self);
     if (rc == 0)
         rc = analyse_touched(self, stage, pg, &bt, as_of);
     if (rc == 0)
@@ -718,6 +759,9 @@ static int request_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
     bool rebuild = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
     PQclear(res);
     int64_t started = dw_mono_ms(), rebuild_ms = 0;
+    /* from the database, not from what dw-analyze holds in memory (and
+     * project_days is rewritten under it on a rebuild) */
+    dw_strmap_clear(self->paid);
     if (rebuild) {
         if (rebuild_days(pg, year) != 0)
             return -1;
@@ -767,8 +811,10 @@ static void analyze_after(void *ctx, dw_stage_t *stage, bool committed)
 {
     (void)stage;
     dw_analyze_t *self = ctx;
-    if (!committed)
+    if (!committed) { /* what was counted in memory may not have been stored */
         dw_a_alerts_forget(self->alerts);
+        dw_strmap_clear(self->paid);
+    }
 }
 
 /* SIGHUP: the catalogue again; a bad file keeps the rules in force. The next
