@@ -783,7 +783,7 @@ static int request_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
     const char *q[6] = {id, begun ? date : NULL, np, nc, rebuild ? rb : NULL, el};
     if (dw_pg_exec(pg, "analyze",
                    "UPDATE analysis_requests SET as_of = $2, projects = $3, changes = $4, rebuild_ms = $5, "
-                   "elapsed_ms = $6, done_at = now() WHERE request_id = $1",
+                   "elapsed_ms = $6, done_at = clock_timestamp() WHERE request_id = $1",
                    6, q) != 0)
         return -1;
     dw_log_info(NULL, "re-analysis %s of %s%s: %zu projects, %zu alert changes, %s ms", id, year,
