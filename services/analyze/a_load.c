@@ -65,7 +65,7 @@ dw_a_project_t *dw_a_projects_find(dw_a_projects_t *ps, const char *project_code
     return at ? &ps->items[*at] : NULL;
 }
 
-static dw_a_project_t *add_project(dw_a_projects_t *ps, int fiscal_year, const char *code)
+dw_a_project_t *dw_a_projects_add(dw_a_projects_t *ps, int fiscal_year, const char *code)
 {
     dw_a_project_t *p = dw_a_projects_find(ps, code);
     if (p)
@@ -87,6 +87,13 @@ static dw_a_project_t *add_project(dw_a_projects_t *ps, int fiscal_year, const c
     p = &ps->items[ps->n++];
     dw_a_project_init(p, fiscal_year, code);
     return p;
+}
+
+void dw_a_projects_reset(dw_a_projects_t *ps)
+{
+    ps->n = 0;
+    if (ps->index)
+        dw_strmap_clear(ps->index);
 }
 
 void dw_a_projects_free(dw_a_projects_t *ps)
@@ -170,100 +177,31 @@ static int load_budget(dw_pg_t *pg, const char *const *params, dw_a_projects_t *
     return 0;
 }
 
-void dw_a_paid_key(char *out, size_t n, int fiscal_year, const char *project_code)
+/* Payments less reversals by month, and what was paid under each flag: one statement. */
+static int load_months(dw_pg_t *pg, const char *const *params, dw_a_projects_t *out)
 {
-    snprintf(out, n, "%d\x1f%s", fiscal_year, project_code);
-}
-
-static void paid_of(dw_a_paid_t *c, const dw_a_project_t *p)
-{
-    memcpy(c->paid_by_month, p->paid_by_month, sizeof c->paid_by_month);
-    memcpy(c->reversed_by_month, p->reversed_by_month, sizeof c->reversed_by_month);
-    c->no_budget_fen = p->no_budget_fen;
-    c->on_hold_fen = p->on_hold_fen;
-    c->econ_mismatch_fen = p->econ_mismatch_fen;
-    c->has_payment = p->has_payment;
-    copy_str(c->dept_code, sizeof c->dept_code, p->dept_code);
-}
-
-static void paid_into(dw_a_project_t *p, const dw_a_paid_t *c)
-{
-    memcpy(p->paid_by_month, c->paid_by_month, sizeof p->paid_by_month);
-    memcpy(p->reversed_by_month, c->reversed_by_month, sizeof p->reversed_by_month);
-    p->no_budget_fen = c->no_budget_fen;
-    p->on_hold_fen = c->on_hold_fen;
-    p->econ_mismatch_fen = c->econ_mismatch_fen;
-    p->has_payment = c->has_payment;
-    if (!p->dept_code[0])
-        copy_str(p->dept_code, sizeof p->dept_code, c->dept_code);
-}
-
-/* Payments by month: from the cache for the projects it holds, from
- * project_days (one statement) for the others, which then join the cache. */
-static int load_months(dw_pg_t *pg, const char *const *params, dw_a_projects_t *out, dw_strmap_t *cache)
-{
-    const char **missing = calloc(out->n + 1, sizeof *missing);
-    if (!missing)
+    PGresult *res = run(pg, sql_months, params);
+    if (!res)
         return -1;
-    size_t n_missing = 0;
-    char key[128];
-    for (size_t i = 0; i < out->n; i++) {
-        dw_a_project_t *p = &out->items[i];
-        dw_a_paid_key(key, sizeof key, p->fiscal_year, p->project_code);
-        const dw_a_paid_t *c = cache ? dw_strmap_get(cache, key) : NULL;
-        if (c)
-            paid_into(p, c);
-        else
-            missing[n_missing++] = p->project_code;
+    for (int r = 0; r < PQntuples(res); r++) {
+        dw_a_project_t *p = dw_a_projects_find(out, PQgetvalue(res, r, 0));
+        int64_t month = dw_pg_int(res, r, 1);
+        if (!p || month < 1 || month > 12)
+            continue;
+        if (!p->dept_code[0])
+            copy_str(p->dept_code, sizeof p->dept_code, PQgetvalue(res, r, 2));
+        p->paid_by_month[month] = dw_pg_int(res, r, 3);
+        p->reversed_by_month[month] = dw_pg_int(res, r, 4);
+        p->no_budget_fen += dw_pg_int(res, r, 5);
+        p->on_hold_fen += dw_pg_int(res, r, 6);
+        p->econ_mismatch_fen += dw_pg_int(res, r, 7);
+        if (dw_pg_int(res, r, 8) > 0)
+            p->has_payment = true;
     }
-    int rc = 0;
-    if (n_missing > 0) {
-        dw_buf_t set = DW_BUF_INIT;
-        PGresult *res = NULL;
-        if (dw_pg_text_array(&set, missing, n_missing) == 0) {
-            const char *q[3] = {params[0], set.data, params[2]};
-            res = run(pg, sql_months, q);
-        }
-        dw_buf_free(&set);
-        if (!res) {
-            free(missing);
-            return -1;
-        }
-        for (int r = 0; r < PQntuples(res); r++) {
-            dw_a_project_t *p = dw_a_projects_find(out, PQgetvalue(res, r, 0));
-            int64_t month = dw_pg_int(res, r, 1);
-            if (!p || month < 1 || month > 12)
-                continue;
-            if (!p->dept_code[0])
-                copy_str(p->dept_code, sizeof p->dept_code, PQgetvalue(res, r, 2));
-            p->paid_by_month[month] = dw_pg_int(res, r, 3);
-            p->reversed_by_month[month] = dw_pg_int(res, r, 4);
-            p->no_budget_fen += dw_pg_int(res, r, 5);
-            p->on_hold_fen += dw_pg_int(res, r, 6);
-            p->econ_mismatch_fen += dw_pg_int(res, r, 7);
-            if (dw_pg_int(res, r, 8) > 0)
-                p->has_payment = true;
-        }
-        PQclear(res);
-        for (size_t k = 0; cache && k < n_missing && rc == 0; k++) {
-            dw_a_project_t *p = dw_a_projects_find(out, missing[k]);
-            dw_a_paid_key(key, sizeof key, p->fiscal_year, p->project_code);
-            dw_a_paid_t *c = dw_strmap_put(cache, key, NULL);
-            if (!c)
-                rc = -1;
-            else
-                paid_of(c, p);
-        }
-    }
-    free(missing);
-    for (size_t i = 0; i < out->n; i++) {
-        dw_a_project_t *p = &out->items[i];
-        p->paid_fen = 0;
-        for (int m = 1; m <= 12; m++)
-            p->paid_fen += p->paid_by_month[m] - p->reversed_by_month[m];
-        p->over_budget_fen = p->paid_fen > p->budget_fen ? p->paid_fen - p->budget_fen : 0;
-    }
-    return rc;
+    PQclear(res);
+    for (size_t i = 0; i < out->n; i++)
+        dw_a_project_paid_total(&out->items[i]);
+    return 0;
 }
 
 static void parse_decimal(const char *s, bool *ok, dw_decimal_t *d)
@@ -391,7 +329,7 @@ static int load_selfevals(dw_pg_t *pg, const char *const *params, dw_a_projects_
 }
 
 int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, size_t n_codes, dw_date_t as_of,
-                       dw_strmap_t *paid, dw_a_projects_t *out)
+                       dw_a_projects_t *out)
 {
     char year[16], date[11];
     snprintf(year, sizeof year, "%d", fiscal_year);
@@ -419,14 +357,14 @@ int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, s
         }
     }
     for (size_t r = 0; r < n && !bad; r++)
-        bad = add_project(out, fiscal_year, codes ? codes[r] : PQgetvalue(res, (int)r, 0)) == NULL;
+        bad = dw_a_projects_add(out, fiscal_year, codes ? codes[r] : PQgetvalue(res, (int)r, 0)) == NULL;
     PQclear(res);
     if (bad) {
         dw_log_error(NULL, "out of memory loading projects");
         goto out;
     }
-    if (load_budget(pg, params, out) == 0 && load_months(pg, params, out, paid) == 0 &&
-        load_targets(pg, params, out) == 0 && load_forms(pg, params, out) == 0 && load_selfevals(pg, params, out) == 0)
+    if (load_budget(pg, params, out) == 0 && load_months(pg, params, out) == 0 && load_targets(pg, params, out) == 0 &&
+        load_forms(pg, params, out) == 0 && load_selfevals(pg, params, out) == 0)
         rc = 0;
 out:
     dw_buf_free(&set);

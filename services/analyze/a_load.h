@@ -25,30 +25,22 @@ typedef struct dw_a_projects {
         NULL, 0, 0, NULL   \
     }
 
-/* What dw-analyze keeps in memory of a project's payments (reading
- * project_days for every project of every batch is what would cost most):
- * a strmap of these under dw_a_paid_key, valid for one as-of date. */
-typedef struct dw_a_paid {
-    int64_t paid_by_month[13], reversed_by_month[13]; /* [0] unused */
-    int64_t no_budget_fen, on_hold_fen, econ_mismatch_fen;
-    bool has_payment;
-    char dept_code[40];
-} dw_a_paid_t;
-
-void dw_a_paid_key(char *out, size_t n, int fiscal_year, const char *project_code);
-
 /* The projects `codes[0..n_codes)` of fiscal_year (taken as given: a code
  * with nothing stored is a project with nothing), or every project the year
  * knows of — budget, payments, targets or forms — when codes is NULL, into
  * out, which must not hold them yet; payments and forms dated after as_of are
- * left out. paid (NULL: none) is the cache of payments by month for that
- * as-of date: used where it holds a project, filled where not. 0, or -1
- * after logging. */
+ * left out. 0, or -1 after logging. */
 int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, size_t n_codes, dw_date_t as_of,
-                       dw_strmap_t *paid, dw_a_projects_t *out) __attribute__((warn_unused_result));
+                       dw_a_projects_t *out) __attribute__((warn_unused_result));
+
+/* A project added to ps (initialised), or the one ps holds with that code; NULL when out of memory. */
+dw_a_project_t *dw_a_projects_add(dw_a_projects_t *ps, int fiscal_year, const char *project_code);
 
 /* The project of that code in out, or NULL. */
 dw_a_project_t *dw_a_projects_find(dw_a_projects_t *ps, const char *project_code);
+/* Empties ps, keeping its memory for the next load (a project is large:
+ * fresh memory each batch is page faults). */
+void dw_a_projects_reset(dw_a_projects_t *ps);
 void dw_a_projects_free(dw_a_projects_t *ps);
 
 #endif

@@ -17,3 +17,16 @@ void dw_a_exec_rate(const dw_a_project_t *p, int64_t *num, int64_t *den)
     /* a budget cut to nothing (or no line) has no rate: den 0 tells the caller */
     *den = p->budget_fen > 0 ? p->budget_fen : 0;
 }
+
+void dw_a_project_paid_total(dw_a_project_t *p)
+{
+    p->paid_fen = 0;
+    for (int m = 1; m <= 12; m++)
+        p->paid_fen += p->paid_by_month[m] - p->reversed_by_month[m];
+    p->over_budget_fen = p->paid_fen > p->budget_fen ? p->paid_fen - p->budget_fen : 0;
+}
+
+size_t dw_a_project_size(const dw_a_project_t *p)
+{
+    return offsetof(dw_a_project_t, indicators) + p->n_indicators * sizeof p->indicators[0];
+}

@@ -99,6 +99,13 @@ typedef struct dw_a_project {
  * unused) and sets the identity. */
 void dw_a_project_init(dw_a_project_t *p, int fiscal_year, const char *project_code);
 
+/* paid_fen and over_budget_fen from the months. */
+void dw_a_project_paid_total(dw_a_project_t *p);
+
+/* The bytes of p that are in use: everything before the indicators and the
+ * indicators it has (for copies kept in memory). */
+size_t dw_a_project_size(const dw_a_project_t *p);
+
 /* exec_rate = paid ÷ budget as num/den (den 0 when there is no budget). */
 void dw_a_exec_rate(const dw_a_project_t *p, int64_t *num, int64_t *den);
 

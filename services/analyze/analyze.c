@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "a_alerts.h"
+#include "a_cache.h"
 #include "a_catalogue.h"
 #include "a_incentives.h"
 #include "a_load.h"
@@ -21,10 +22,11 @@ struct dw_analyze {
     const dw_config_t *cfg;
     dw_a_catalogue_t *catalogue;
     dw_a_alerts_t *alerts;
-    dw_strmap_t *paid;    /* payments by month per project (dw_a_paid_t), as counted until paid_until */
-    dw_date_t paid_until; /* the date the cache counts payments up to */
-    char last_daily[11];  /* business date of the last whole-year run */
-    bool rerun;           /* the rules changed: run the day again even if it was run */
+    dw_a_cache_t *cache;    /* the projects loaded, as counted until paid_until */
+    dw_a_projects_t loaded; /* the projects of the batch being judged (its memory kept from batch to batch) */
+    dw_date_t paid_until;   /* the date the cache counts payments up to */
+    char last_daily[11];    /* business date of the last whole-year run */
+    bool rerun;             /* the rules changed: run the day again even if it was run */
 };
 
 static dw_a_catalogue_t *load_catalogue(const dw_config_t *cfg, char *err, size_t errlen)
@@ -61,8 +63,8 @@ dw_analyze_t *dw_analyze_new(const dw_config_t *cfg, dw_pg_t *pg)
     char err[512];
     self->catalogue = load_catalogue(cfg, err, sizeof err);
     self->alerts = dw_a_alerts_new();
-    self->paid = dw_strmap_new(sizeof(dw_a_paid_t));
-    if (!self->catalogue || !self->alerts || !self->paid) {
+    self->cache = dw_a_cache_new();
+    if (!self->catalogue || !self->alerts || !self->cache) {
         dw_log_error(NULL, "analysis rules: %s", self->catalogue ? "out of memory" : err);
         dw_analyze_destroy(&self);
         return NULL;
@@ -78,7 +80,8 @@ void dw_analyze_destroy(dw_analyze_t **self_p)
         return;
     dw_a_catalogue_destroy(&(*self_p)->catalogue);
     dw_a_alerts_destroy(&(*self_p)->alerts);
-    dw_strmap_destroy(&(*self_p)->paid);
+    dw_a_cache_destroy(&(*self_p)->cache);
+    dw_a_projects_free(&(*self_p)->loaded);
     free(*self_p);
     *self_p = NULL;
 }
@@ -164,6 +167,39 @@ static void feed_incentives(dw_a_incentives_t **inc, const dw_a_projects_t *ps, 
     }
 }
 
+/* The projects codes[0..n) (every one of the year when codes is NULL) in
+ * that order: the ones the cache holds from it, the others from the
+ * database (which then join the cache). */
+static int load_projects(dw_analyze_t *self, dw_pg_t *pg, int fiscal_year, const char *const *codes, size_t n,
+                         dw_date_t counted_until, dw_a_projects_t *ps)
+{
+    if (!codes) /* a whole year is read from the database as it stands */
+        return dw_a_load_projects(pg, fiscal_year, NULL, 0, counted_until, ps);
+    const char **missing = calloc(n + 1, sizeof *missing);
+    if (!missing)
+        return -1;
+    size_t n_missing = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        dw_a_project_t *p = dw_a_projects_add(ps, fiscal_year, codes[i]);
+        if (!p)
+            rc = -1;
+        else if (!dw_a_cache_get(self->cache, fiscal_year, codes[i], p))
+            missing[n_missing++] = codes[i];
+    }
+    dw_a_projects_t read = DW_A_PROJECTS_INIT;
+    if (rc == 0 && n_missing > 0)
+        rc = dw_a_load_projects(pg, fiscal_year, missing, n_missing, counted_until, &read);
+    for (size_t i = 0; rc == 0 && i < read.n; i++) {
+        const dw_a_project_t *r = &read.items[i];
+        memcpy(dw_a_projects_find(ps, r->project_code), r, dw_a_project_size(r));
+        rc = dw_a_cache_put(self->cache, r);
+    }
+    dw_a_projects_free(&read);
+    free(missing);
+    return rc;
+}
+
 /* Loads, evaluates and lays over the open alerts: the projects codes[0..n)
  * of one fiscal year (all of them when codes is NULL, a chunk at a time);
  * at a checkpoint (inc not NULL) they are also weighed for recommendations. */
@@ -171,7 +207,8 @@ static int analyse_projects(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, 
                             const char *const *codes, size_t n, dw_date_t at, dw_a_incentives_t **inc, size_t *projects,
                             size_t *changes)
 {
-    dw_a_projects_t ps = DW_A_PROJECTS_INIT;
+    dw_a_projects_t *ps = &self->loaded;
+    dw_a_projects_reset(ps);
     evaluation_t e = {0};
     size_t changed = 0;
     int rc = -1;
@@ -179,19 +216,17 @@ static int analyse_projects(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, 
      * running as of a set date (a replay, a test) counts what was dated by then. */
     dw_date_t counted_until = self->cfg->clock.as_of[0] ? at : (dw_date_t){9999, 12, 31};
     if (dw_date_cmp(counted_until, self->paid_until) != 0) { /* another day: the cache counted other payments */
-        dw_strmap_clear(self->paid);
+        dw_a_cache_clear(self->cache);
         self->paid_until = counted_until;
     }
-    if (dw_a_load_projects(pg, fiscal_year, codes, n, counted_until, self->paid, &ps) == 0 &&
-        evaluate(self, &ps, at, &e) == 0 &&
+    if (load_projects(self, pg, fiscal_year, codes, n, counted_until, ps) == 0 && evaluate(self, ps, at, &e) == 0 &&
         dw_a_alerts_apply(self->alerts, pg, stage, fiscal_year, e.evaluated, e.n, at, &changed) == 0)
         rc = 0;
     if (rc == 0 && inc)
-        feed_incentives(inc, &ps, &e);
-    *projects += ps.n;
+        feed_incentives(inc, ps, &e);
+    *projects += ps->n;
     *changes += changed;
     evaluation_free(&e);
-    dw_a_projects_free(&ps);
     return rc;
 }
 
@@ -341,17 +376,14 @@ static void day_into_cache(void *ctx, const char *key, void *value)
     dw_date_t date;
     if (!dw_date_parse(d->pay_date, &date) || dw_date_cmp(date, self->paid_until) > 0)
         return;
-    char k[128];
-    dw_a_paid_key(k, sizeof k, (int)d->fiscal_year, d->project_code);
-    dw_a_paid_t *c = dw_strmap_get(self->paid, k);
-    if (!c)
-        return;
-    c->paid_by_month[date.month] += d->paid;
-    c->reversed_by_month[date.month] += d->reversed;
-    c->no_budget_fen += d->no_budget;
-    c->on_hold_fen += d->on_hold;
-    c->econ_mismatch_fen += d->econ_mismatch;
-    c->has_payment = c->has_payment || d->payments > 0;
+    const dw_a_paid_delta_t delta = {.month = date.month,
+                                     .paid_fen = d->paid,
+                                     .reversed_fen = d->reversed,
+                                     .no_budget_fen = d->no_budget,
+                                     .on_hold_fen = d->on_hold,
+                                     .econ_mismatch_fen = d->econ_mismatch,
+                                     .payments = d->payments};
+    dw_a_cache_add_paid(self->cache, (int)d->fiscal_year, d->project_code, &delta);
 }
 
 /* fact.reconciliation: the treasury's control totals against what was stored. */
@@ -472,8 +504,12 @@ static int analyze_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_eve
             rc = count_payment(&bt, b);
         else if (strcmp(type, "fact.reconciliation") == 0)
             rc = count_reconciliation(self, &bt, b);
-        else /* fact.budget and the documents: the project's position or targets changed */
-            rc = touch(&bt, int_of(b, "fiscal_year"), dw_obj_str(b, "project_code"));
+        else { /* fact.budget and the documents: the project's budget, targets or form changed */
+            const char *project = dw_obj_str(b, "project_code");
+            if (project)
+                dw_a_cache_forget(self->cache, (int)int_of(b, "fiscal_year"), project);
+            rc = touch(&bt, int_of(b, "fiscal_year"), project);
+        }
         dw_msg_destroy(&m);
     }
     dw_date_t as_of = as_of_date(self);
@@ -761,7 +797,7 @@ static int request_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
     int64_t started = dw_mono_ms(), rebuild_ms = 0;
     /* from the database, not from what dw-analyze holds in memory (and
      * project_days is rewritten under it on a rebuild) */
-    dw_strmap_clear(self->paid);
+    dw_a_cache_clear(self->cache);
     if (rebuild) {
         if (rebuild_days(pg, year) != 0)
             return -1;
@@ -813,7 +849,7 @@ static void analyze_after(void *ctx, dw_stage_t *stage, bool committed)
     dw_analyze_t *self = ctx;
     if (!committed) { /* what was counted in memory may not have been stored */
         dw_a_alerts_forget(self->alerts);
-        dw_strmap_clear(self->paid);
+        dw_a_cache_clear(self->cache);
     }
 }
 
@@ -841,8 +877,8 @@ static void analyze_reload(void *ctx, dw_stage_t *stage)
 static bool analyze_wants(void *ctx, const char *type)
 {
     (void)ctx;
-    static const char *const wanted[] = {"fact.payment", "fact.budget", "fact.reconciliation", "target.declaration",
-                                         "monitor.report"};
+    static const char *const wanted[] = {"fact.payment",       "fact.budget",    "fact.reconciliation",
+                                         "target.declaration", "monitor.report", "selfeval.report"};
     for (size_t k = 0; k < sizeof wanted / sizeof *wanted; k++)
         if (strcmp(type, wanted[k]) == 0)
             return true;

@@ -123,7 +123,7 @@ static int collect(const dwctl_ctx_t *ctx, dw_pg_t *pg, const dw_a_catalogue_t *
         for (; k < CHUNK_PROJECTS && r + (int)k < rows; k++)
             codes[k] = PQgetvalue(res, r + (int)k, 0);
         dw_a_projects_t ps = DW_A_PROJECTS_INIT;
-        if (dw_a_load_projects(pg, year, codes, k, m->until, NULL, &ps) != 0) {
+        if (dw_a_load_projects(pg, year, codes, k, m->until, &ps) != 0) {
             fprintf(ctx->err, "dwctl: dashboard: could not load the projects of %d\n", year);
             rc = -1;
         }
