@@ -1,6 +1,7 @@
 #include "dw_producer.h"
 
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,56 @@ int dw_test_service_pid(const dw_harness_t *h, const char *name)
     fclose(f);
     int pid = read ? atoi(line) : -1;
     return pid > 1 ? pid : -1;
+}
+
+static bool process_alive(int pid)
+{
+    char path[64], line[512];
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    const char *state = strrchr(line, ')');
+    return state && state[1] == ' ' && state[2] != 'Z';
+}
+
+int dw_test_stop_service(const dw_harness_t *h, const char *name)
+{
+    int pid = dw_test_service_pid(h, name);
+    if (pid <= 1 || !process_alive(pid))
+        return 0;
+    if (kill(pid, SIGTERM) != 0)
+        return -1;
+    for (int waited = 0; waited < 15000; waited += 50) {
+        if (!process_alive(pid))
+            return 0;
+        dw_harness_sleep_ms(50);
+    }
+    fprintf(stderr, "dw-%s (pid %d) did not stop within 15 s of SIGTERM\n", name, pid);
+    return -1;
+}
+
+int dw_test_set_as_of(const dw_harness_t *h, const char *as_of)
+{
+    static const char key[] = "\nclock:\n  as_of: \"";
+    char buf[8192];
+    FILE *f = fopen(h->config, "r+b");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    char *at = strstr(buf, key);
+    int rc = -1;
+    if (at && strlen(at) >= sizeof key - 1 + 10 && strlen(as_of) == 10) {
+        long off = (long)(at - buf) + (long)sizeof key - 1;
+        rc = fseek(f, off, SEEK_SET) == 0 && fwrite(as_of, 1, 10, f) == 10 ? 0 : -1;
+    }
+    if (fclose(f) != 0)
+        rc = -1;
+    return rc;
 }
 
 int64_t dw_test_vmrss_kib(int pid)

@@ -169,6 +169,13 @@ int dw_test_recv_ack(void *dealer, int timeout_ms, dw_test_ack_t *ack, char *mes
 struct dw_harness;
 /* The pid in <home>/run/<name>.pid, or -1. */
 int dw_test_service_pid(const struct dw_harness *h, const char *name);
+/* SIGTERM to a service (its pid file), then waits up to 15 s until it is
+ * gone. 0 (also when it was not running), or -1 after printing why. */
+int dw_test_stop_service(const struct dw_harness *h, const char *name);
+/* Rewrites clock.as_of ("YYYY-MM-DD") in the harness's configuration in place
+ * (the test's extra YAML must set it); a service started afterwards runs at
+ * that date. 0 or -1. */
+int dw_test_set_as_of(const struct dw_harness *h, const char *as_of);
 /* A process's resident memory (VmRSS in /proc/<pid>/status) in KiB, or -1. */
 int64_t dw_test_vmrss_kib(int pid);
 /* Lines of <home>/run/<name>.log that contain needle (-1 if unreadable). */

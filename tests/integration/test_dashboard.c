@@ -35,43 +35,10 @@
 
 #include "dw_harness.h"
 #include "dw_producer.h"
+#include "dw_sender.h"
 #include "dw_test.h"
 
 #define FY 2026
-
-typedef struct sender {
-    void *dealer;
-    int64_t last_seq; /* inbox seq of the last message stored */
-} sender_t;
-
-static void send_at(int line, sender_t *s, dw_msg_t *m)
-{
-    char id[96];
-    snprintf(id, sizeof id, "%s", dw_msg_id(m));
-    dw_test_ack_t a;
-    int rc = dw_test_send(s->dealer, m, &a);
-    dw_test_checks++;
-    if (rc != 0 || !a.ok) {
-        dw_test_failures++;
-        fprintf(stderr, "%s:%d: %s not stored by dw-intake (%s %s)\n", __FILE__, line, id, a.code, a.field);
-        return;
-    }
-    if (!a.dup)
-        s->last_seq = a.seq;
-}
-#define SEND(s, m) send_at(__LINE__, (s), (m))
-
-/* Until dw-validate has read all that was sent and dw-analyze all that dw-validate wrote. */
-static void settle(dw_harness_t *h, const sender_t *s)
-{
-    CHECK_INT(dw_harness_wait_int(h, "SELECT seq FROM stage_cursors WHERE stage = 'validate' AND upstream = 'intake'",
-                                  s->last_seq, 30000),
-              s->last_seq);
-    int64_t written = dw_harness_int(h, "SELECT coalesce(max(seq), 0) FROM stage_events WHERE stage = 'validate'");
-    CHECK_INT(dw_harness_wait_int(h, "SELECT seq FROM stage_cursors WHERE stage = 'analyze' AND upstream = 'validate'",
-                                  written, 30000),
-              written);
-}
 
 static dw_msg_t *allocation(const char *id, const char *line, const char *dept, const char *section,
                             const char *project, const char *name, const char *economic, int64_t fen)
@@ -182,7 +149,7 @@ static void row(dw_msg_t *m, const char *code, const char *value, const char *pr
     }
 }
 
-static void send_all(dw_harness_t *h, sender_t *s)
+static void send_all(dw_harness_t *h, dw_sender_t *s)
 {
     /* budget lines first: they register the departments the targets name */
     SEND(s, allocation("B-101-01", "ZB2026-101-01", "101", "biz_edu", "P2026-101-001", "农村学校校舍维修项目", "30213",
@@ -193,7 +160,7 @@ static void send_all(dw_harness_t *h, sender_t *s)
                        "30305", 73000000));
     SEND(s, allocation("B-103-01", "ZB2026-103-01", "103", "biz_social", "P2026-103-001", "残疾人康复服务项目", "30227",
                        36500000));
-    settle(h, s);
+    dw_sender_settle(h, s);
 
     dw_msg_t *d = declaration("D-101-01", "101", "P2026-101-001");
     target(d, "IND-001", "output", "quantity", "ge", "100", "30", true);
@@ -209,7 +176,7 @@ static void send_all(dw_harness_t *h, sender_t *s)
     target(d, "IND-001", "output", "quality", "le", "5", "50", false);
     target(d, "IND-002", "satisfaction", "satisfaction", "ge", "90", "50", false);
     SEND(s, d);
-    settle(h, s);
+    dw_sender_settle(h, s);
 
     SEND(s, payment("T-0001", "2026-03-16", "101", "P2026-101-001", "ZB2026-101-01", "30213", 100000000));
     SEND(s, payment("T-0002", "2026-05-20", "101", "P2026-101-001", "ZB2026-101-01", "30213", 50000000));
@@ -228,7 +195,7 @@ static void send_all(dw_harness_t *h, sender_t *s)
     row(f, "IND-001", "8", "8", "impossible");
     row(f, "IND-002", "85", "92", "certain");
     SEND(s, f);
-    settle(h, s);
+    dw_sender_settle(h, s);
 }
 
 /* Runs dwctl dashboard with args, its stdout into out; the exit status. */
@@ -306,7 +273,7 @@ int main(void)
         (void)dw_harness_stop(&h, true);
         return 1;
     }
-    sender_t s = {zmq_socket(h.zmq_ctx, ZMQ_DEALER), 0};
+    dw_sender_t s = {zmq_socket(h.zmq_ctx, ZMQ_DEALER), 0};
     CHECK(zmq_connect(s.dealer, h.intake_ep) == 0);
     send_all(&h, &s);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM rejects"), 0);

@@ -34,43 +34,10 @@
 #include "dw_harness.h"
 #include "dw_pg.h"
 #include "dw_producer.h"
+#include "dw_sender.h"
 #include "dw_test.h"
 
 #define FY 2026
-
-typedef struct sender {
-    void *dealer;
-    int64_t last_seq; /* inbox seq of the last message stored */
-} sender_t;
-
-static void send_at(int line, sender_t *s, dw_msg_t *m)
-{
-    char id[96];
-    snprintf(id, sizeof id, "%s", dw_msg_id(m));
-    dw_test_ack_t a;
-    int rc = dw_test_send(s->dealer, m, &a);
-    dw_test_checks++;
-    if (rc != 0 || !a.ok) {
-        dw_test_failures++;
-        fprintf(stderr, "%s:%d: %s not stored by dw-intake (%s %s)\n", __FILE__, line, id, a.code, a.field);
-        return;
-    }
-    if (!a.dup)
-        s->last_seq = a.seq;
-}
-#define SEND(s, m) send_at(__LINE__, (s), (m))
-
-/* Until dw-validate has read all that was sent and dw-analyze all that dw-validate wrote. */
-static void settle(dw_harness_t *h, const sender_t *s)
-{
-    CHECK_INT(dw_harness_wait_int(h, "SELECT seq FROM stage_cursors WHERE stage = 'validate' AND upstream = 'intake'",
-                                  s->last_seq, 30000),
-              s->last_seq);
-    int64_t written = dw_harness_int(h, "SELECT coalesce(max(seq), 0) FROM stage_events WHERE stage = 'validate'");
-    CHECK_INT(dw_harness_wait_int(h, "SELECT seq FROM stage_cursors WHERE stage = 'analyze' AND upstream = 'validate'",
-                                  written, 30000),
-              written);
-}
 
 /* Until dw-notify has published all that dw-analyze wrote. */
 static void published(dw_harness_t *h)
@@ -197,13 +164,13 @@ static dw_msg_t *form_101(const char *id, int64_t executed, int64_t projected, c
     return f;
 }
 
-static void send_all(dw_harness_t *h, sender_t *s)
+static void send_all(dw_harness_t *h, dw_sender_t *s)
 {
     /* budget lines first: they register the departments the targets name */
     SEND(s, allocation("B-101", "101", "biz_edu", "P2026-101-001", "农村学校校舍维修项目", 365000000));
     SEND(s, allocation("B-102", "102", "biz_social", "P2026-102-001", "城乡居民养老保险补助", 73000000));
     SEND(s, allocation("B-103", "103", "biz_social", "P2026-103-001", "残疾人康复服务项目", 36500000));
-    settle(h, s);
+    dw_sender_settle(h, s);
 
     dw_msg_t *d = declaration("D-101", "101", "P2026-101-001");
     target(d, "IND-001", "output", "quantity", "100", "60");
@@ -215,7 +182,7 @@ static void send_all(dw_harness_t *h, sender_t *s)
     d = declaration("D-103", "103", "P2026-103-001");
     target(d, "IND-001", "output", "quantity", "100", "100");
     SEND(s, d);
-    settle(h, s);
+    dw_sender_settle(h, s);
 
     SEND(s, payment("T-101-1", "2026-05-20", "101", "P2026-101-001", 100000000));
     SEND(s, payment("T-102-1", "2026-06-15", "102", "P2026-102-001", 56600000));
@@ -227,69 +194,17 @@ static void send_all(dw_harness_t *h, sender_t *s)
     f = form("M-103-1", "103", "P2026-103-001", 16980000, 36500000, "2026-10-08");
     row(f, "IND-001", "50", "80", "possible");
     SEND(s, f);
-    settle(h, s);
+    dw_sender_settle(h, s);
 }
 
 /* ---- dw-analyze's date and restarts -------------------------------------- */
-
-/* clock.as_of in the harness's configuration, rewritten in place. */
-static int set_as_of(dw_harness_t *h, const char *as_of)
-{
-    static const char key[] = "\nclock:\n  as_of: \"";
-    char buf[8192];
-    FILE *f = fopen(h->config, "r+b");
-    if (!f)
-        return -1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    char *at = strstr(buf, key);
-    int rc = -1;
-    if (at && strlen(at) >= sizeof key - 1 + 10) {
-        long off = (long)(at - buf) + (long)sizeof key - 1;
-        rc = fseek(f, off, SEEK_SET) == 0 && fwrite(as_of, 1, 10, f) == 10 ? 0 : -1;
-    }
-    if (fclose(f) != 0)
-        rc = -1;
-    return rc;
-}
-
-static bool process_alive(int pid)
-{
-    char path[64], line[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return false;
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = '\0';
-    const char *state = strrchr(line, ')');
-    return state && state[1] == ' ' && state[2] != 'Z';
-}
-
-/* SIGTERM to dw-analyze, then until it is gone. */
-static int stop_analyze(dw_harness_t *h)
-{
-    int pid = dw_test_service_pid(h, "analyze");
-    if (pid <= 1 || !process_alive(pid))
-        return 0;
-    if (kill(pid, SIGTERM) != 0)
-        return -1;
-    for (int waited = 0; waited < 15000; waited += 50) {
-        if (!process_alive(pid))
-            return 0;
-        dw_harness_sleep_ms(50);
-    }
-    fprintf(stderr, "dw-analyze (pid %d) did not stop within 15 s of SIGTERM\n", pid);
-    return -1;
-}
 
 /* dw-analyze started again at as_of; its daily run of that date done. */
 static void restart_analyze_at(dw_harness_t *h, const char *as_of)
 {
     char sql[160];
-    CHECK(stop_analyze(h) == 0);
-    CHECK(set_as_of(h, as_of) == 0);
+    CHECK(dw_test_stop_service(h, "analyze") == 0);
+    CHECK(dw_test_set_as_of(h, as_of) == 0);
     CHECK(dw_harness_script(h, "start >/dev/null") == 0);
     snprintf(sql, sizeof sql, "SELECT count(*) FROM analysis_runs WHERE fiscal_year = %d AND as_of = '%s'", FY, as_of);
     CHECK_INT(dw_harness_wait_int(h, sql, 1, 30000), 1);
@@ -391,7 +306,7 @@ int main(void)
         (void)dw_harness_stop(&h, true);
         return 1;
     }
-    sender_t s = {zmq_socket(h.zmq_ctx, ZMQ_DEALER), 0};
+    dw_sender_t s = {zmq_socket(h.zmq_ctx, ZMQ_DEALER), 0};
     CHECK(zmq_connect(s.dealer, h.intake_ep) == 0);
     send_all(&h, &s);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM rejects"), 0);
@@ -426,7 +341,7 @@ int main(void)
 
     /* a restart the same day: the day is not run again, nothing more */
     int starts = dw_test_log_lines(&h, "analyze", "analysis rules from");
-    CHECK(stop_analyze(&h) == 0);
+    CHECK(dw_test_stop_service(&h, "analyze") == 0);
     CHECK(dw_harness_script(&h, "start >/dev/null") == 0);
     for (int waited = 0; waited < 15000 && dw_test_log_lines(&h, "analyze", "analysis rules from") <= starts;
          waited += 50)
@@ -442,7 +357,7 @@ int main(void)
     /* 100,000.00 more paid on 10-10 and a revised form projecting the whole budget; the day run again (SIGHUP) */
     SEND(&s, payment("T-101-2", "2026-10-10", "101", "P2026-101-001", 10000000));
     SEND(&s, form_101("M-101-2", 110000000, 365000000, "2026-10-10"));
-    settle(&h, &s);
+    dw_sender_settle(&h, &s);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM rejects"), 0);
     int pid = dw_test_service_pid(&h, "analyze");
     CHECK(pid > 1 && kill(pid, SIGHUP) == 0);

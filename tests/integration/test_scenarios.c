@@ -29,6 +29,7 @@
 #include <yaml.h>
 
 #include "dw_harness.h"
+#include "dw_producer.h"
 #include "dw_test.h"
 
 #define MAX_STEPS   16
@@ -322,65 +323,6 @@ static bool read_scenario(const char *dir, scenario_t *sc)
 
 /* ---- the running system -------------------------------------------------- */
 
-/* clock.as_of in the harness's configuration, rewritten in place. */
-static int set_as_of(dw_harness_t *h, const char *as_of)
-{
-    static const char key[] = "\nclock:\n  as_of: \"";
-    char buf[8192];
-    FILE *f = fopen(h->config, "r+b");
-    if (!f)
-        return -1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = '\0';
-    char *at = strstr(buf, key);
-    int rc = -1;
-    if (at && strlen(at) >= sizeof key - 1 + 10) {
-        long off = (long)(at - buf) + (long)sizeof key - 1;
-        rc = fseek(f, off, SEEK_SET) == 0 && fwrite(as_of, 1, 10, f) == 10 ? 0 : -1;
-    }
-    if (fclose(f) != 0)
-        rc = -1;
-    return rc;
-}
-
-static bool process_alive(long pid)
-{
-    char path[64], line[512];
-    snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return false;
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = '\0';
-    const char *state = strrchr(line, ')');
-    return state && state[1] == ' ' && state[2] != 'Z';
-}
-
-/* SIGTERM to dw-analyze (its pid file), then waits until it is gone. */
-static int stop_analyze(dw_harness_t *h)
-{
-    char path[400], text[32] = "";
-    snprintf(path, sizeof path, "%s/run/analyze.pid", h->home);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return 0; /* not running */
-    bool have = fgets(text, sizeof text, f) != NULL;
-    fclose(f);
-    long pid = have ? strtol(text, NULL, 10) : 0;
-    if (pid <= 1 || !process_alive(pid))
-        return 0;
-    if (kill((pid_t)pid, SIGTERM) != 0)
-        return -1;
-    for (int waited = 0; waited < 15000; waited += 50) {
-        if (!process_alive(pid))
-            return 0;
-        dw_harness_sleep_ms(50);
-    }
-    fprintf(stderr, "dw-analyze (pid %ld) did not stop within 15 s of SIGTERM\n", pid);
-    return -1;
-}
-
 static int send_files(dw_harness_t *h, const step_t *s)
 {
     char cmd[4096];
@@ -627,12 +569,12 @@ static void run_step(dw_harness_t *h, const scenario_t *sc, size_t k, char runni
     int64_t rejects_before = dw_harness_int(h, "SELECT coalesce(max(reject_id), 0) FROM rejects");
     int64_t rejects_count = dw_harness_int(h, "SELECT count(*) FROM rejects");
     if (s->n_send > 0 || strcmp(s->as_of, running_as_of) != 0) {
-        CHECK(stop_analyze(h) == 0);
+        CHECK(dw_test_stop_service(h, "analyze") == 0);
         if (s->n_send > 0) {
             CHECK(send_files(h, s) == 0);
             CHECK(wait_caught_up(h, "validate", "intake"));
         }
-        CHECK(set_as_of(h, s->as_of) == 0);
+        CHECK(dw_test_set_as_of(h, s->as_of) == 0);
         CHECK(dw_harness_script(h, "start >/dev/null") == 0);
         memcpy(running_as_of, s->as_of, 11);
     }
