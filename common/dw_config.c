@@ -70,9 +70,10 @@ static const cfg_key_t cfg_keys[] = {
     KEY_TEXT("intake.endpoint", CT_ENDPOINT, intake.endpoint, "tcp://127.0.0.1:7401", false,
              "ROUTER socket that producers connect to"),
     KEY_INT("intake.batch_max", intake.batch_max, 1, 10000, "500", true, "messages per intake transaction"),
-    KEY_INT("intake.batch_wait_ms", intake.batch_wait_ms, 0, 1000, "0", true,
-            "how long a batch waits for more messages after its first (0: it commits as soon as the socket has "
-            "nothing more waiting; what arrives meanwhile forms the next batch)"),
+    KEY_INT("intake.batch_wait_ms", intake.batch_wait_ms, 0, 1000, "4", true,
+            "batches begin at most this often: a message that arrives within this long of the last batch's start "
+            "waits for the rest of it, gathering others (fewer commits under a stream); one after a quiet spell is "
+            "written at once. 0: a batch commits as soon as the socket has nothing more waiting"),
     KEY_INT("intake.inflight_max", intake.inflight_max, 1, 100000, "1000", true,
             "unacknowledged messages a producer may have in flight"),
     KEY_INT("intake.socket_maxmsgsize", intake.socket_maxmsgsize, 65536, 1073741824, "4194304", false,
@@ -90,8 +91,9 @@ static const cfg_key_t cfg_keys[] = {
     KEY_INT("pipeline.catchup_ms", pipeline.catchup_ms, 10, 60000, "500", true,
             "when idle, read the upstream table this often in case an event was missed"),
     KEY_INT("pipeline.commit_interval_ms", pipeline.commit_interval_ms, 0, 1000, "10", true,
-            "a stage that has just committed gathers events for this long before its next transaction (fewer, "
-            "larger transactions under load; an event after a quiet spell goes at once)"),
+            "a stage begins a transaction at most this often while events keep coming, gathering them in between "
+            "(fewer, larger transactions under load; an event after a quiet spell goes at once, and so does the next "
+            "batch after one that took longer than this)"),
     KEY_TEXT("pipeline.synchronous_commit", CT_BOOL, pipeline.synchronous_commit, "false", true,
              "whether dw-validate, dw-analyze and dw-route wait for the WAL flush at commit (their work is "
              "derived from dw-intake's inbox, which always is; dw-intake and dw-notify always wait)"),
@@ -120,6 +122,10 @@ static const cfg_key_t cfg_keys[] = {
     KEY_INT("analyze.tick_ms", analyze.tick_ms, 100, 60000, "1000", true,
             "how often dw-analyze looks whether the business date has moved on (then every project of the year is "
             "analysed again: lag grows with no new payment) and for re-analysis requests (dwctl reanalyze)"),
+    KEY_INT("analyze.figures_interval_ms", analyze.figures_interval_ms, 0, 60000, "1000", false,
+            "the figures of an open alert whose light did not change (a payment moves its actual) are written to the "
+            "alerts table at most this often, with a batch or at the next tick; 0 = with every batch. A change of "
+            "light is written and published at once, with the figures of its moment"),
 
     KEY_TEXT("validate.rules_file", CT_STRING, validate.rules_file, "", false,
              "dw-validate's rule catalogue: empty = the copy of deploy/validation_rules.yaml built into dw-validate; "

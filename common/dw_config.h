@@ -90,6 +90,7 @@ typedef struct dw_config {
         /* analyze.rules_file: the analysis catalogue; "" = the built-in copy of deploy/analysis_rules.yaml */
         char rules_file[DW_CFG_STR];
         int tick_ms; /* analyze.tick_ms: how often the business date and re-analysis requests are looked at */
+        int figures_interval_ms; /* analyze.figures_interval_ms: open alerts' figures under an unchanged light */
     } analyze;
 
     struct {

@@ -8,18 +8,30 @@
 
 #include "dw_date.h"
 #include "dw_log.h"
+#include "dw_strmap.h"
+
+/* Statements named on the connection at most: the services' statements are a
+ * few dozen fixed texts; a text built at run time past this runs unnamed. */
+#define PREPARED_MAX 256
 
 struct dw_pg {
     PGconn *conn;
     char *conninfo;
     char *app_name;
+    dw_strmap_t *prepared; /* SQL text -> int statement number, on this connection */
+    int n_named;           /* statements named on this connection */
 };
 
 static PGconn *open_once(const char *conninfo, const char *app_name)
 {
     const char *keys[] = {"dbname", "application_name", "options", NULL};
-    /* search_path pinned; dates always as YYYY-MM-DD; timestamps in the bureau's zone. */
-    const char *vals[] = {conninfo, app_name, "-c search_path=public -c datestyle=ISO -c timezone=Asia/Shanghai", NULL};
+    /* search_path pinned; dates always as YYYY-MM-DD; timestamps in the bureau's zone; a
+     * statement prepared once is still planned for its values every time (a generic
+     * plan cannot see that an array parameter is NULL or short). */
+    const char *vals[] = {conninfo, app_name,
+                          "-c search_path=public -c datestyle=ISO -c timezone=Asia/Shanghai "
+                          "-c plan_cache_mode=force_custom_plan",
+                          NULL};
     /* expand_dbname: conninfo may be a full connection string. */
     return PQconnectdbParams(keys, vals, 1);
 }
@@ -70,7 +82,8 @@ dw_pg_t *dw_pg_connect(const char *conninfo, int retry_s, const char *app_name)
         return NULL;
     self->conninfo = strdup(conninfo);
     self->app_name = strdup(app_name);
-    if (!self->conninfo || !self->app_name)
+    self->prepared = dw_strmap_new(sizeof(int));
+    if (!self->conninfo || !self->app_name || !self->prepared)
         goto fail;
     self->conn = connect_retrying(conninfo, app_name, retry_s);
     if (!self->conn)
@@ -89,6 +102,7 @@ void dw_pg_destroy(dw_pg_t **self_p)
     PQfinish(self->conn);
     free(self->conninfo);
     free(self->app_name);
+    dw_strmap_destroy(&self->prepared);
     free(self);
     *self_p = NULL;
 }
@@ -110,13 +124,60 @@ int dw_pg_reconnect(dw_pg_t *self)
         return -1;
     PQfinish(self->conn);
     self->conn = conn;
+    dw_strmap_clear(self->prepared); /* named statements end with their session */
+    self->n_named = 0;
     dw_log_info(NULL, "reconnected to PostgreSQL");
     return 0;
 }
 
+/* Statements that can be named: data statements (utility ones such as
+ * CREATE, TRUNCATE or BEGIN run as given). */
+static bool preparable(const char *sql)
+{
+    static const char *const verbs[] = {"SELECT ", "INSERT ", "UPDATE ", "DELETE ", "WITH "};
+    for (size_t k = 0; k < sizeof verbs / sizeof *verbs; k++)
+        if (strncmp(sql, verbs[k], strlen(verbs[k])) == 0)
+            return true;
+    return false;
+}
+
+/* The statement's name on this connection, prepared on first use ("" when
+ * it runs unnamed); NULL when preparing failed (the error is in *failed). */
+static const char *statement_name(dw_pg_t *self, const char *sql, int nparams, char *name, size_t n, PGresult **failed)
+{
+    name[0] = '\0';
+    const int *known = dw_strmap_get(self->prepared, sql);
+    if (known) {
+        snprintf(name, n, "dw%d", *known);
+        return name;
+    }
+    if (!preparable(sql) || self->n_named >= PREPARED_MAX)
+        return name;
+    int number = self->n_named++;
+    snprintf(name, n, "dw%d", number);
+    PGresult *res = PQprepare(self->conn, name, sql, nparams, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        *failed = res;
+        return NULL;
+    }
+    PQclear(res);
+    int *slot = dw_strmap_put(self->prepared, sql, NULL);
+    if (slot)
+        *slot = number;
+    else
+        name[0] = '\0'; /* out of memory: prepared on the server, run unnamed here */
+    return name;
+}
+
 PGresult *dw_pg_query(dw_pg_t *self, const char *what, const char *sql, int nparams, const char *const *values)
 {
-    PGresult *res = PQexecParams(self->conn, sql, nparams, NULL, values, NULL, NULL, 0);
+    char name[24];
+    PGresult *res = NULL;
+    const char *stmt = statement_name(self, sql, nparams, name, sizeof name, &res);
+    if (stmt && stmt[0])
+        res = PQexecPrepared(self->conn, stmt, nparams, values, NULL, NULL, 0);
+    else if (stmt)
+        res = PQexecParams(self->conn, sql, nparams, NULL, values, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
         return res;

@@ -14,8 +14,9 @@ const dw_type_def_t *dw_schema_type(const char *type)
 
 const dw_field_def_t *dw_schema_field(const dw_object_def_t *obj, const char *name, size_t *index)
 {
+    /* the first byte settles most misses without a call */
     for (size_t i = 0; obj && i < obj->n_fields; i++)
-        if (strcmp(obj->fields[i].name, name) == 0) {
+        if (obj->fields[i].name[0] == name[0] && strcmp(obj->fields[i].name, name) == 0) {
             if (index)
                 *index = i;
             return &obj->fields[i];

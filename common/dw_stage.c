@@ -61,7 +61,7 @@ struct dw_stage {
     size_t n_held;
     dw_buf_t arena;
     dw_event_t *events;
-    int64_t last_commit;   /* monotonic ms of the last batch transaction */
+    int64_t last_begin;    /* monotonic ms the last committed transaction began */
     int64_t cursors_since; /* monotonic ms since which skipped events wait for their cursor write; 0: none */
 
     /* outputs of the batch */
@@ -349,6 +349,7 @@ static int transact(dw_stage_t *self, int (*job)(void *ctx, dw_stage_t *stage, d
             .payload_len = h->payload_len,
         };
     }
+    int64_t began = dw_mono_ms();
     int rc = dw_pg_begin(self->pg);
     if (rc == 0 && self->n_held > 0)
         rc = self->handler.batch(self->ctx, self, self->pg, self->events, self->n_held);
@@ -370,7 +371,7 @@ static int transact(dw_stage_t *self, int (*job)(void *ctx, dw_stage_t *stage, d
         return -1;
     }
     self->retry_ms = 0;
-    self->last_commit = dw_mono_ms();
+    self->last_begin = began;
     self->cursors_since = 0;
     for (size_t i = 0; i < self->n_up; i++)
         self->up[i].committed = self->up[i].pending;
@@ -514,13 +515,15 @@ static void read_live(dw_stage_t *self, size_t i)
 }
 
 /* When the batch in hand is due: at once when full, else commit_interval_ms
- * after the last commit; skipped events' cursors within catchup_ms. */
+ * after the last transaction began (a batch that took longer than that is
+ * followed at once: the wait is not added to the work); skipped events'
+ * cursors within catchup_ms. */
 static int64_t batch_due(const dw_stage_t *self)
 {
     if (self->n_held >= (size_t)self->batch_max)
         return 0;
     if (self->n_held > 0)
-        return self->last_commit + self->commit_interval_ms;
+        return self->last_begin + self->commit_interval_ms;
     if (self->cursors_since)
         return self->cursors_since + self->catchup_ms;
     return INT64_MAX;

@@ -102,7 +102,24 @@ bool dw_wide_div_round(const dw_wide_t *n, const dw_wide_t *d, dw_wide_t *q)
     dw_wide_t quot, r;
     memset(&quot, 0, sizeof quot);
     memset(&r, 0, sizeof r);
-    for (int bit = DW_WIDE_LIMBS * 64 - 1; bit >= 0; bit--) {
+    int top = DW_WIDE_LIMBS - 1; /* n's highest limb in use */
+    while (top > 0 && n->limb[top] == 0)
+        top--;
+    bool narrow_d = true;
+    for (int i = 2; i < DW_WIDE_LIMBS; i++)
+        narrow_d = narrow_d && d->limb[i] == 0;
+    if (top < 2 && narrow_d) {
+        /* both within 128 bits, as nearly every figure is: the machine divides */
+        unsigned __int128 nn = ((unsigned __int128)n->limb[1] << 64) | n->limb[0];
+        unsigned __int128 dd = ((unsigned __int128)d->limb[1] << 64) | d->limb[0];
+        unsigned __int128 qq = nn / dd, rr = nn % dd;
+        /* half up: 2r ≥ d, i.e. r ≥ d − r (r < d, so d − r does not wrap) */
+        if (rr >= dd - rr)
+            qq++;
+        *q = dw_wide_of(qq);
+        return true;
+    }
+    for (int bit = top * 64 + 63; bit >= 0; bit--) {
         /* r ≤ the bits of n above this one, below 2^(511 − bit): the shift
          * never loses a bit. */
         shl1(&r);

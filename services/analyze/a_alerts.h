@@ -10,7 +10,15 @@
  *   left the targets), for a subject evaluated completely → cleared.
  * Every raise, change and clear is a row in alert_history and an alert.event
  * emitted with the previous and the new level and the figures of the moment.
- * Runs inside the stage's batch transaction. */
+ * Runs inside the stage's batch transaction.
+ *
+ * The open alerts are held in memory (read once per fiscal year, kept as
+ * they change), so a batch costs no query for them. A light that changes is
+ * written at once; figures that change under the same light (every payment
+ * moves "actual") are written with a batch at most every
+ * analyze.figures_interval_ms, the rest by dw_a_alerts_flush: under a stream
+ * the table's figures of an open alert are that much behind, while every
+ * published change carries the figures of its moment. */
 #ifndef DW_A_ALERTS_H
 #define DW_A_ALERTS_H
 
@@ -32,7 +40,7 @@ typedef struct dw_a_evaluated {
 
 typedef struct dw_a_alerts dw_a_alerts_t;
 
-dw_a_alerts_t *dw_a_alerts_new(void);
+dw_a_alerts_t *dw_a_alerts_new(int figures_interval_ms);
 void dw_a_alerts_destroy(dw_a_alerts_t **self_p);
 
 /* Lays the findings over the open alerts; *changes = events emitted. 0, or
@@ -41,7 +49,16 @@ int dw_a_alerts_apply(dw_a_alerts_t *self, dw_pg_t *pg, dw_stage_t *stage, int f
                       const dw_a_evaluated_t *evaluated, size_t n, dw_date_t as_of, size_t *changes)
     __attribute__((warn_unused_result));
 
-/* After a rollback: what was counted in memory (the next alert id) is read again. */
+/* Writes the figures changed under an unchanged light that are not written
+ * yet (0, or -1 on a database failure: the transaction rolls back). */
+int dw_a_alerts_flush(dw_a_alerts_t *self, dw_pg_t *pg) __attribute__((warn_unused_result));
+/* Figures are waiting and the last write is figures_interval_ms old. */
+bool dw_a_alerts_flush_due(const dw_a_alerts_t *self);
+/* Figures are waiting to be written. */
+bool dw_a_alerts_dirty(const dw_a_alerts_t *self);
+
+/* After a rollback: what is held in memory (the open alerts, the next alert
+ * id) is read again. */
 void dw_a_alerts_forget(dw_a_alerts_t *self);
 
 #endif

@@ -62,7 +62,7 @@ dw_analyze_t *dw_analyze_new(const dw_config_t *cfg, dw_pg_t *pg)
     self->cfg = cfg;
     char err[512];
     self->catalogue = load_catalogue(cfg, err, sizeof err);
-    self->alerts = dw_a_alerts_new();
+    self->alerts = dw_a_alerts_new(cfg->analyze.figures_interval_ms);
     self->cache = dw_a_cache_new();
     if (!self->catalogue || !self->alerts || !self->cache) {
         dw_log_error(NULL, "analysis rules: %s", self->catalogue ? "out of memory" : err);
@@ -556,7 +556,8 @@ static int analyse_year(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, int 
         rc = analyse_projects(self, stage, pg, fiscal_year, codes, k, at, inc, projects, changes);
     }
     PQclear(res);
-    return rc;
+    /* a whole-year run leaves the table's figures those of its date */
+    return rc == 0 ? dw_a_alerts_flush(self->alerts, pg) : rc;
 }
 
 /* ---- recommendations (奖惩与收回建议, seed 003 §13) --------------------------- */
@@ -827,9 +828,19 @@ static int request_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
     return 0;
 }
 
+/* The figures of open alerts a batch left to be written. */
+static int figures_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
+{
+    (void)stage;
+    dw_analyze_t *self = ctx;
+    return dw_a_alerts_flush(self->alerts, pg);
+}
+
 static void analyze_tick(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
 {
     dw_analyze_t *self = ctx;
+    if (dw_a_alerts_flush_due(self->alerts) && dw_stage_run_job(stage, figures_job, self) != 0)
+        dw_log_warn(NULL, "figures of open alerts not written; tried again at the next tick");
     char date[11];
     dw_date_format(as_of_date(self), date);
     if (strcmp(date, self->last_daily) != 0 && dw_stage_run_job(stage, daily_job, self) == 0) {

@@ -62,6 +62,7 @@ struct dw_intake {
     dw_buf_t arena;
     int64_t next_seq;
     int64_t batch_deadline;
+    int64_t last_flush; /* monotonic ms the last batch began to be written */
     dw_buf_t scratch;
     dw_intake_peers_t *peers; /* in-flight credit, and what could not be answered */
     size_t n_busy;            /* answered busy since the last flush */
@@ -294,8 +295,13 @@ static int receive_one(dw_intake_t *self)
         dw_msg_destroy(&m);
     }
     dw_frames_close(&f);
-    if (self->n_pend == 0)
-        self->batch_deadline = dw_mono_ms() + self->cfg->intake.batch_wait_ms;
+    if (self->n_pend == 0) {
+        /* batches begin at most batch_wait_ms apart: under a stream they grow
+         * (fewer commits, each waiting on a WAL flush); a message after a quiet
+         * spell goes at once */
+        int64_t now = dw_mono_ms(), next = self->last_flush + self->cfg->intake.batch_wait_ms;
+        self->batch_deadline = next > now ? next : now;
+    }
     self->n_pend++;
     return 0;
 }
@@ -513,6 +519,7 @@ static void flush(dw_intake_t *self)
     if (self->n_pend == 0)
         return;
     int64_t started = dw_mono_ms();
+    self->last_flush = started;
     size_t n_firsts = 0;
     size_t *firsts = firsts_of_batch(self, &n_firsts);
     /* An idle connection may have been dropped: find out before the batch

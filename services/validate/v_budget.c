@@ -102,6 +102,8 @@ static int store_lines(dw_v_batch_t *b, const dw_buf_t *rows, int64_t n_rows)
                    "approved_date = coalesce(EXCLUDED.approved_date, budget_lines.approved_date), updated_at = now()",
                    0, NULL) != 0)
         return -1;
+    /* the lines' economic codes (经济分类) may have changed: read again when a payment needs them */
+    dw_v_positions_forget_economic(b->positions);
     /* Names are optional on the wire: a line without one keeps the name known. */
     return dw_pg_exec(
         pg, "validate",

@@ -12,11 +12,6 @@
 #include "v_sig.h"
 #include "v_sql.h"
 
-static void project_key(char *out, size_t n, int64_t fiscal_year, const char *project_code)
-{
-    snprintf(out, n, "%" PRId64 "\x1f%s", fiscal_year, project_code);
-}
-
 /* fact.payment: a payment (or, with a negative amount, a reversal) and the
  * project's position with it. */
 static int emit_payment_fact(dw_v_batch_t *b, const dw_event_t *ev, const char *voucher, int64_t fiscal_year,
@@ -73,50 +68,6 @@ static int payment_signature(dw_buf_t *out, const dw_obj_t *b)
     for (size_t k = 0; k < sizeof text_fields / sizeof *text_fields; k++)
         rc |= dw_buf_printf(out, "\x1f%s", dw_v_str(b, text_fields[k]));
     return rc ? -1 : 0;
-}
-
-/* The economic codes of the run's projects' budget lines: "year\x1fproject\x1fcode"
- * keys in codes, and per project the list as text for the message. */
-typedef struct econ_list {
-    char text[200];
-} econ_list_t;
-
-static int load_economic_codes(dw_pg_t *pg, const dw_v_strs_t *years, const dw_v_strs_t *projects, dw_strmap_t *codes,
-                               dw_strmap_t *lists)
-{
-    dw_buf_t a1 = DW_BUF_INIT, a2 = DW_BUF_INIT;
-    int rc = -1;
-    if (dw_v_strs_literal(years, &a1) || dw_v_strs_literal(projects, &a2))
-        goto out;
-    const char *p[2] = {a1.data, a2.data};
-    PGresult *res = dw_pg_query(pg, "validate",
-                                "SELECT DISTINCT l.fiscal_year, l.project_code, l.economic_code FROM budget_lines l "
-                                "JOIN (SELECT DISTINCT * FROM unnest($1::int[], $2::text[])) AS p(fiscal_year, "
-                                "project_code) USING (fiscal_year, project_code) ORDER BY 1, 2, 3",
-                                2, p);
-    if (!res)
-        goto out;
-    rc = 0;
-    for (int r = 0; r < PQntuples(res) && rc == 0; r++) {
-        char key[160], pkey[128];
-        project_key(pkey, sizeof pkey, dw_pg_int(res, r, 0), PQgetvalue(res, r, 1));
-        snprintf(key, sizeof key, "%s\x1f%s", pkey, PQgetvalue(res, r, 2));
-        econ_list_t *l = dw_strmap_put(lists, pkey, NULL);
-        if (!dw_strmap_put(codes, key, NULL) || !l) {
-            rc = -1;
-            break;
-        }
-        size_t len = strlen(l->text);
-        if (len + 16 < sizeof l->text)
-            snprintf(l->text + len, sizeof l->text - len, "%s%s", len ? "、" : "", PQgetvalue(res, r, 2));
-        else if (!strstr(l->text, "…"))
-            snprintf(l->text + len, sizeof l->text - len, "、…");
-    }
-    PQclear(res);
-out:
-    dw_buf_free(&a1);
-    dw_buf_free(&a2);
-    return rc;
 }
 
 /* One project's acks in the run's array of hold acks. */
@@ -184,14 +135,13 @@ static int copy_payment(dw_buf_t *rows, const dw_event_t *ev, const dw_msg_t *m,
 int dw_v_payment_run(dw_v_batch_t *b, const dw_event_t *ev, dw_msg_t **msgs, size_t n)
 {
     dw_v_strs_t years = DW_V_STRS_INIT, projects = DW_V_STRS_INIT, vouchers = DW_V_STRS_INIT;
-    dw_strmap_t *codes = dw_strmap_new(1), *lists = dw_strmap_new(sizeof(econ_list_t)),
-                *hold_ranges = dw_strmap_new(sizeof(hold_range_t));
+    dw_strmap_t *hold_ranges = dw_strmap_new(sizeof(hold_range_t));
     dw_v_hold_ack_t *hold_acks = NULL;
     dw_v_known_t *known = dw_v_known_new();
     dw_buf_t rows = DW_BUF_INIT, sig = DW_BUF_INIT, arr = DW_BUF_INIT;
     int64_t n_rows = 0;
     int rc = -1;
-    if (!codes || !lists || !hold_ranges || !known)
+    if (!hold_ranges || !known)
         goto out;
     for (size_t i = 0; i < n; i++) {
         const dw_obj_t *o = dw_msg_body(msgs[i]);
@@ -200,7 +150,6 @@ int dw_v_payment_run(dw_v_batch_t *b, const dw_event_t *ev, dw_msg_t **msgs, siz
             goto out;
     }
     if (dw_v_positions_load(b->positions, b->pg, &years, &projects) != 0 ||
-        load_economic_codes(b->pg, &years, &projects, codes, lists) != 0 ||
         load_hold_acks(b->pg, &projects, &hold_acks, hold_ranges) != 0 || dw_v_strs_literal(&vouchers, &arr))
         goto out;
     const char *vp[1] = {arr.data};
@@ -242,16 +191,12 @@ int dw_v_payment_run(dw_v_batch_t *b, const dw_event_t *ev, dw_msg_t **msgs, siz
             goto out; /* dw_v_positions_load put every project of the run in the cache */
         dw_v_position_t after = *p;
         bool overflow = !dw_fen_add(p->paid_fen, amount, &after.paid_fen);
-        char pkey[128], ckey[160];
-        project_key(pkey, sizeof pkey, year, project);
-        snprintf(ckey, sizeof ckey, "%s\x1f%s", pkey, dw_v_str(o, "economic_code"));
-        const econ_list_t *list = dw_strmap_get(lists, pkey);
         dw_v_subject_t s = {.msg = msgs[i], .body = o, .type = ev[i].type, .cfg = b->cfg};
         s.n_lines = after.n_lines;
         s.budget_fen = after.budget_fen;
         s.paid_fen = after.paid_fen;
-        s.economic_listed = dw_strmap_get(codes, ckey) != NULL;
-        s.economic_list = list ? list->text : "";
+        s.economic_listed = dw_v_positions_economic_listed(b->positions, year, project, dw_v_str(o, "economic_code"));
+        s.economic_list = dw_v_positions_economic_list(b->positions, year, project);
         const hold_range_t *holds = dw_strmap_get(hold_ranges, project);
         if (holds) {
             s.hold_acks = hold_acks + holds->first;
@@ -273,10 +218,12 @@ int dw_v_payment_run(dw_v_batch_t *b, const dw_event_t *ev, dw_msg_t **msgs, siz
         if (j > 0)
             continue;
         *p = after;
+        /* a flag is the payment's data (payments.flags, and dw-analyze's
+         * alert), not a fault of the service: at debug, not a warning per payment */
         if (v.n_flags)
-            dw_log_warn(voucher,
-                        "payment of %" PRId64 " fen on %s flagged %s%s (paid %" PRId64 " of budget %" PRId64 " fen)",
-                        amount, project, v.flags[0], v.n_flags > 1 ? " and more" : "", p->paid_fen, p->budget_fen);
+            dw_log_debug(voucher,
+                         "payment of %" PRId64 " fen on %s flagged %s%s (paid %" PRId64 " of budget %" PRId64 " fen)",
+                         amount, project, v.flags[0], v.n_flags > 1 ? " and more" : "", p->paid_fen, p->budget_fen);
         if (copy_payment(&rows, &ev[i], msgs[i], o, &v) || dw_v_known_put(known, key, sig.data))
             goto out;
         n_rows++;
@@ -296,8 +243,6 @@ out:
     dw_v_strs_free(&years);
     dw_v_strs_free(&projects);
     dw_v_strs_free(&vouchers);
-    dw_strmap_destroy(&codes);
-    dw_strmap_destroy(&lists);
     dw_strmap_destroy(&hold_ranges);
     free(hold_acks);
     dw_v_known_destroy(&known);

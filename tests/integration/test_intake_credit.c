@@ -2,14 +2,16 @@
  *
  * dw-intake runs with intake.inflight_max 20, batch_max 2000 and
  * batch_wait_ms 1000, so that one batch could hold far more than a producer's
- * credit. Producer A sends 100 payments without waiting; producer B then
- * sends 20. All of them arrive within the batch's second, so, worked out by
+ * credit: batches begin at most a second apart, so once producer W's single
+ * payment has been written (and acked), the next batch waits for the rest of
+ * that second. Producer A then sends 100 payments without waiting; producer
+ * B then sends 20. All of them arrive within the batch's second, so, worked out by
  * hand: A's first 20 (C-000 .. C-019) join the batch and the other 80
  * (C-020 .. C-099) are answered busy at once, before the batch commits, with
  * "more than 20 messages in flight; wait for acks", no field, nothing stored
  * and nothing in rejects; B has its own credit and all its 20 are stored.
  * A then sends the 80 again, 20 at a time (its credit): each round is stored
- * whole. At the end the inbox holds 120 rows, seq 1..120 without a gap, and
+ * whole. At the end the inbox holds 121 rows, seq 1..121 without a gap, and
  * dw-intake's log counts the busy answers in at most one line per second,
  * not one line per message. */
 #include <stdio.h>
@@ -84,12 +86,20 @@ int main(void)
         return 1;
     }
     CHECK(dw_test_intake_config(&h, "  inflight_max: 20\n  batch_max: 2000\n  batch_wait_ms: 1000\n") == 0);
-    void *a = zmq_socket(h.zmq_ctx, ZMQ_DEALER), *b = zmq_socket(h.zmq_ctx, ZMQ_DEALER);
+    void *a = zmq_socket(h.zmq_ctx, ZMQ_DEALER), *b = zmq_socket(h.zmq_ctx, ZMQ_DEALER),
+         *w = zmq_socket(h.zmq_ctx, ZMQ_DEALER);
     CHECK(zmq_connect(a, h.intake_ep) == 0);
     CHECK(zmq_connect(b, h.intake_ep) == 0);
-    dw_harness_sleep_ms(200); /* both connected before the first message */
+    CHECK(zmq_connect(w, h.intake_ep) == 0);
+    dw_harness_sleep_ms(200); /* all connected before the first message */
 
+    /* W: after a quiet spell a message is written at once; the batch after it
+     * begins no sooner than a second later */
     dw_buf_t buf = DW_BUF_INIT;
+    CHECK(send_payment(w, "W", 0, &buf) == 0);
+    dw_test_ack_t wack;
+    CHECK(dw_test_recv_ack(w, 10000, &wack, NULL, 0) == 0);
+    CHECK(wack.ok && !wack.dup);
     for (int k = 0; k < A_SENT; k++)
         CHECK(send_payment(a, "C", k, &buf) == 0);
     for (int k = 0; k < B_SENT; k++)
@@ -133,7 +143,7 @@ int main(void)
         CHECK(dw_test_recv_ack(b, 10000, &ack, NULL, 0) == 0);
         CHECK(ack.ok && !ack.dup);
     }
-    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM inbox"), CREDIT + B_SENT);
+    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM inbox"), 1 + CREDIT + B_SENT);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM inbox WHERE id LIKE 'C-%' AND id < 'C-020'"), CREDIT);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM rejects"), 0); /* flow control, not bad input */
 
@@ -147,8 +157,8 @@ int main(void)
             CHECK(ack.ok && !ack.dup);
         }
     }
-    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM inbox"), A_SENT + B_SENT);
-    CHECK_INT(dw_harness_int(&h, "SELECT count(DISTINCT seq) FROM inbox WHERE seq BETWEEN 1 AND 120"), 120);
+    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM inbox"), 1 + A_SENT + B_SENT);
+    CHECK_INT(dw_harness_int(&h, "SELECT count(DISTINCT seq) FROM inbox WHERE seq BETWEEN 1 AND 121"), 121);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM rejects"), 0);
     /* The log counts the 80 busy answers in at most one line per second, not
      * one per message: they all came within the batch's second, so at most
@@ -160,6 +170,7 @@ int main(void)
     dw_buf_free(&buf);
     zmq_close(a);
     zmq_close(b);
+    zmq_close(w);
     CHECK_INT(dw_harness_stop(&h, dw_test_failures > 0), 0);
     DW_TEST_DONE();
 }

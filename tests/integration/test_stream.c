@@ -192,11 +192,22 @@ static void check_reject_stream(dw_harness_t *h, const dw_test_stream_t *s)
     dw_msg_destroy(&ans);
 }
 
-/* dw-analyze: one open over_budget alert per planted project, at its figures. */
+/* dw-analyze: one open over_budget alert per planted project, at its figures.
+ * Figures under an unchanged light reach the table within
+ * analyze.figures_interval_ms (1 s) and a tick: waited for, up to 10 s. */
 static void check_alerts(dw_harness_t *h, const dw_test_stream_t *s)
 {
     CHECK_INT(dw_harness_int(h, "SELECT count(*) FROM alerts WHERE rule_id = 'over_budget' AND status = 'open'"),
               OVER_BUDGET);
+    int64_t paid_sum = 0;
+    for (size_t k = 0; k < dw_test_stream_projects(s); k++)
+        if (dw_test_stream_project(s, k)->over_planted)
+            paid_sum += dw_test_stream_project(s, k)->paid_fen;
+    CHECK_INT(dw_harness_wait_int(
+                  h,
+                  "SELECT coalesce(sum(actual_fen), 0) FROM alerts WHERE rule_id = 'over_budget' AND status = 'open'",
+                  paid_sum, 10000),
+              paid_sum);
     for (size_t k = 0; k < dw_test_stream_projects(s); k++) {
         const dw_test_project_t *p = dw_test_stream_project(s, k);
         if (!p->over_planted)

@@ -255,6 +255,43 @@ static void test_div_round(void)
     CHECK(same(q, dw_wide_of(42)));
 }
 
+/* Within 128 bits the machine divides; past them, long division. Both must
+ * agree: n·2^128 ÷ d·2^128 has the quotient and the rounding of n ÷ d and
+ * takes the long way. Values from a fixed generator, edges included. */
+static void test_div_paths_agree(void)
+{
+    uint64_t x = UINT64_C(0x9E3779B97F4A7C15);
+    int disagree = 0;
+    for (int i = 0; i < 2000; i++) {
+        u128 n, d;
+        if (i < 4) {
+            static const u128 edge_n[4] = {0, 1, 5, ~(u128)0};
+            n = edge_n[i];
+            d = i == 3 ? ~(u128)0 - 1 : 2;
+        } else {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            uint64_t hi = x;
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            n = ((u128)(hi >> (i % 64)) << 64) | x;
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            d = (u128)(x >> (i % 63)) + 1;
+            if (i % 5 == 0)
+                d = ((u128)(x >> 40) << 64) | hi | 1; /* a divisor past 64 bits */
+        }
+        dw_wide_t wn = dw_wide_of(n), wd = dw_wide_of(d), fast, slow;
+        dw_wide_t sn = W(0, 0, wn.limb[0], wn.limb[1], 0, 0, 0, 0), sd = W(0, 0, wd.limb[0], wd.limb[1], 0, 0, 0, 0);
+        if (!dw_wide_div_round(&wn, &wd, &fast) || !dw_wide_div_round(&sn, &sd, &slow) || !same(fast, slow))
+            disagree++;
+        /* and against the plain definition: q = floor(n/d), +1 when 2r >= d */
+        u128 q = n / d, r = n % d;
+        if (r >= d - r)
+            q++;
+        if (!same(fast, dw_wide_of(q)))
+            disagree++;
+    }
+    CHECK_INT(disagree, 0);
+}
+
 static void test_to_int64(void)
 {
     int64_t v = 42;
@@ -283,6 +320,7 @@ int main(void)
     test_cmp();
     test_sub();
     test_div_round();
+    test_div_paths_agree();
     test_to_int64();
     DW_TEST_DONE();
 }
