@@ -70,7 +70,7 @@ static const cfg_key_t cfg_keys[] = {
     KEY_TEXT("intake.endpoint", CT_ENDPOINT, intake.endpoint, "tcp://127.0.0.1:7401", false,
              "ROUTER socket that producers connect to"),
     KEY_INT("intake.batch_max", intake.batch_max, 1, 10000, "500", true, "messages per intake transaction"),
-    KEY_INT("intake.batch_wait_ms", intake.batch_wait_ms, 0, 1000, "4", true,
+    KEY_INT("intake.batch_wait_ms", intake.batch_wait_ms, 0, 1000, "0", true,
             "batches begin at most this often: a message that arrives within this long of the last batch's start "
             "waits for the rest of it, gathering others (fewer commits under a stream); one after a quiet spell is "
             "written at once. 0: a batch commits as soon as the socket has nothing more waiting"),

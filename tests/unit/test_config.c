@@ -54,7 +54,7 @@ static void check_default_values(const dw_config_t *c)
     CHECK_INT(c->database.connect_retry_s, 30);
     CHECK_STR(c->intake.endpoint, "tcp://127.0.0.1:7401");
     CHECK_INT(c->intake.batch_max, 500);
-    CHECK_INT(c->intake.batch_wait_ms, 4);
+    CHECK_INT(c->intake.batch_wait_ms, 0);
     CHECK_INT(c->intake.inflight_max, 1000);
     CHECK_INT(c->intake.socket_maxmsgsize, 4194304);
     CHECK_STR(c->pipeline.intake_events, "ipc://@dualwatch/intake");
