@@ -34,10 +34,9 @@
 #               measured, p50 / p90 / p99 / max in ms, and the same to
 #               dw-analyze's commit (alert_history). A run of its own, not the
 #               paced one: judging 1,500 projects as they are paid costs
-#               dw-analyze and its backend 220-245 µs of CPU a payment, more
-#               than a core at 10,000/s, and in runs side by side the ack p99
-#               went from 33-39 ms (paced) to 58-134 ms (this run). Its ack
-#               figures are printed, and are those of this heavier run
+#               dw-analyze and its backend about 40 µs of CPU a payment more,
+#               and its ack figures, which are printed, are those of this
+#               heavier run
 #   reanalysis  the previous fiscal year written directly into the database
 #               with SQL, untimed: 1,500 projects (budget lines, monitoring
 #               forms), 1,000,000 payments and about 3,000 reversals (see
