@@ -94,11 +94,6 @@ void dw_a_alerts_forget(dw_a_alerts_t *self)
     drop_store(self);
 }
 
-bool dw_a_alerts_dirty(const dw_a_alerts_t *self)
-{
-    return self->n_dirty > 0;
-}
-
 static void alert_key(char *out, size_t n, int fiscal_year, const char *project_code, const char *rule_id,
                       const char *subject)
 {

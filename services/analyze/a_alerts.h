@@ -54,8 +54,6 @@ int dw_a_alerts_apply(dw_a_alerts_t *self, dw_pg_t *pg, dw_stage_t *stage, int f
 int dw_a_alerts_flush(dw_a_alerts_t *self, dw_pg_t *pg) __attribute__((warn_unused_result));
 /* Figures are waiting and the last write is figures_interval_ms old. */
 bool dw_a_alerts_flush_due(const dw_a_alerts_t *self);
-/* Figures are waiting to be written. */
-bool dw_a_alerts_dirty(const dw_a_alerts_t *self);
 
 /* After a rollback: what is held in memory (the open alerts, the next alert
  * id) is read again. */

@@ -37,32 +37,16 @@
 #include "dw_producer.h"
 #include "dw_sender.h"
 #include "dw_test.h"
+#include "test_messages.h"
 
-#define FY 2026
-
+/* The fixture's line, under this project's own name. */
 static dw_msg_t *allocation(const char *id, const char *line, const char *dept, const char *section,
                             const char *project, const char *name, const char *economic, int64_t fen)
 {
-    dw_msg_t *m = dw_msg_new("budget.allocation", id, "budget", DW_TEST_TS);
-    dw_obj_t *b = dw_msg_body(m);
     char unit[16];
     snprintf(unit, sizeof unit, "%s001", dept);
-    dw_obj_set_str(b, "line_id", line);
-    dw_obj_set_int(b, "fiscal_year", FY);
-    dw_obj_set_str(b, "dept_code", dept);
-    dw_obj_set_str(b, "unit_code", unit);
-    dw_obj_set_str(b, "project_code", project);
-    dw_obj_set_str(b, "project_name", name);
-    dw_obj_set_str(b, "kind", "project");
-    dw_obj_set_str(b, "fund_type", "general");
-    dw_obj_set_str(b, "source", "annual");
-    dw_obj_set_str(b, "function_code", "2050202");
-    dw_obj_set_str(b, "economic_code", economic);
-    dw_obj_set_str(b, "section_code", section);
-    dw_obj_set_int(b, "initial_fen", fen);
-    dw_obj_set_int(b, "adjusted_fen", 0);
-    dw_obj_set_int(b, "transferred_fen", 0);
-    dw_obj_set_int(b, "current_fen", fen);
+    dw_msg_t *m = vf_allocation(id, line, dept, unit, project, economic, section, fen);
+    dw_obj_set_str(dw_msg_body(m), "project_name", name);
     return m;
 }
 
@@ -70,25 +54,10 @@ static dw_msg_t *allocation(const char *id, const char *line, const char *dept, 
 static dw_msg_t *payment(const char *id, const char *date, const char *dept, const char *project, const char *line,
                          const char *economic, int64_t fen)
 {
-    dw_msg_t *m = dw_msg_new("treasury.payment", id, "treasury", DW_TEST_TS);
-    dw_obj_t *b = dw_msg_body(m);
     char unit[16], voucher[32];
     snprintf(unit, sizeof unit, "%s001", dept);
     snprintf(voucher, sizeof voucher, "GK-%s", id);
-    dw_obj_set_str(b, "voucher_no", voucher);
-    dw_obj_set_int(b, "fiscal_year", FY);
-    dw_obj_set_str(b, "payment_date", date);
-    dw_obj_set_str(b, "dept_code", dept);
-    dw_obj_set_str(b, "unit_code", unit);
-    dw_obj_set_str(b, "project_code", project);
-    if (line)
-        dw_obj_set_str(b, "line_id", line);
-    dw_obj_set_str(b, "function_code", "2050202");
-    dw_obj_set_str(b, "economic_code", economic);
-    dw_obj_set_int(b, "amount_fen", fen);
-    dw_obj_set_str(b, "method", "direct");
-    dw_obj_set_str(b, "payee", "会昌县第一建筑工程公司");
-    return m;
+    return vf_payment(id, voucher, date, dept, unit, project, line, economic, fen);
 }
 
 static dw_msg_t *declaration(const char *id, const char *dept, const char *project)

@@ -36,8 +36,7 @@
 #include "dw_producer.h"
 #include "dw_sender.h"
 #include "dw_test.h"
-
-#define FY 2026
+#include "test_messages.h"
 
 /* Until dw-notify has published all that dw-analyze wrote. */
 static void published(dw_harness_t *h)
@@ -48,54 +47,25 @@ static void published(dw_harness_t *h)
               written);
 }
 
+/* The fixture's line ZB2026-<dept>-01 (economic code 30213), under this project's own name. */
 static dw_msg_t *allocation(const char *id, const char *dept, const char *section, const char *project,
                             const char *name, int64_t fen)
 {
-    dw_msg_t *m = dw_msg_new("budget.allocation", id, "budget", DW_TEST_TS);
-    dw_obj_t *b = dw_msg_body(m);
     char unit[16], line[32];
     snprintf(unit, sizeof unit, "%s001", dept);
     snprintf(line, sizeof line, "ZB2026-%s-01", dept);
-    dw_obj_set_str(b, "line_id", line);
-    dw_obj_set_int(b, "fiscal_year", FY);
-    dw_obj_set_str(b, "dept_code", dept);
-    dw_obj_set_str(b, "unit_code", unit);
-    dw_obj_set_str(b, "project_code", project);
-    dw_obj_set_str(b, "project_name", name);
-    dw_obj_set_str(b, "kind", "project");
-    dw_obj_set_str(b, "fund_type", "general");
-    dw_obj_set_str(b, "source", "annual");
-    dw_obj_set_str(b, "function_code", "2050202");
-    dw_obj_set_str(b, "economic_code", "30213");
-    dw_obj_set_str(b, "section_code", section);
-    dw_obj_set_int(b, "initial_fen", fen);
-    dw_obj_set_int(b, "adjusted_fen", 0);
-    dw_obj_set_int(b, "transferred_fen", 0);
-    dw_obj_set_int(b, "current_fen", fen);
+    dw_msg_t *m = vf_allocation(id, line, dept, unit, project, "30213", section, fen);
+    dw_obj_set_str(dw_msg_body(m), "project_name", name);
     return m;
 }
 
 static dw_msg_t *payment(const char *id, const char *date, const char *dept, const char *project, int64_t fen)
 {
-    dw_msg_t *m = dw_msg_new("treasury.payment", id, "treasury", DW_TEST_TS);
-    dw_obj_t *b = dw_msg_body(m);
     char unit[16], voucher[32], line[32];
     snprintf(unit, sizeof unit, "%s001", dept);
     snprintf(voucher, sizeof voucher, "GK-%s", id);
     snprintf(line, sizeof line, "ZB2026-%s-01", dept);
-    dw_obj_set_str(b, "voucher_no", voucher);
-    dw_obj_set_int(b, "fiscal_year", FY);
-    dw_obj_set_str(b, "payment_date", date);
-    dw_obj_set_str(b, "dept_code", dept);
-    dw_obj_set_str(b, "unit_code", unit);
-    dw_obj_set_str(b, "project_code", project);
-    dw_obj_set_str(b, "line_id", line);
-    dw_obj_set_str(b, "function_code", "2050202");
-    dw_obj_set_str(b, "economic_code", "30213");
-    dw_obj_set_int(b, "amount_fen", fen);
-    dw_obj_set_str(b, "method", "direct");
-    dw_obj_set_str(b, "payee", "会昌县第一建筑工程公司");
-    return m;
+    return vf_payment(id, voucher, date, dept, unit, project, line, "30213", fen);
 }
 
 static dw_msg_t *declaration(const char *id, const char *dept, const char *project)
