@@ -124,8 +124,8 @@ static const cfg_key_t cfg_keys[] = {
             "analysed again: lag grows with no new payment) and for re-analysis requests (dwctl reanalyze)"),
     KEY_INT("analyze.figures_interval_ms", analyze.figures_interval_ms, 0, 60000, "1000", false,
             "the figures of an open alert whose light did not change (a payment moves its actual) are written to the "
-            "alerts table at most this often, with a batch or at the next tick; 0 = with every batch. A change of "
-            "light is written and published at once, with the figures of its moment"),
+            "alerts table this long after they changed, by the batch or the tick then running, oldest first; 0 = "
+            "with every batch. A change of light is written and published at once, with the figures of its moment"),
 
     KEY_TEXT("validate.rules_file", CT_STRING, validate.rules_file, "", false,
              "dw-validate's rule catalogue: empty = the copy of deploy/validation_rules.yaml built into dw-validate; "

@@ -112,7 +112,10 @@ int dw_service_run_stage(dw_service_t *svc, const char *stage, const char *out_e
         .n_upstreams = n_upstreams,
         .batch_max = svc->cfg->pipeline.batch_max,
         .catchup_ms = svc->cfg->pipeline.catchup_ms,
-        .commit_interval_ms = svc->cfg->pipeline.commit_interval_ms,
+        /* The stage that publishes to the outside (dw-notify) begins as soon as
+         * it has an event: its events are few (alerts, tasks, notices, not
+         * every payment), and their wait is what subscribers see. */
+        .commit_interval_ms = out_endpoint ? svc->cfg->pipeline.commit_interval_ms : 0,
         /* A stage whose events stay inside the pipeline may leave the WAL
          * flush to the next synchronous commit; the one that publishes to
          * the outside (no internal endpoint: dw-notify) always waits. */

@@ -24,20 +24,31 @@ typedef struct open_alert {
     int64_t expected_fen, actual_fen;
     bool has_ratio;
     int64_t ratio_bp;
-    int changes;  /* rows in alert_history so far */
-    size_t next;  /* the project's next alert + 1; 0 = the last */
-    bool closed;  /* cleared since it was loaded: skipped, left in its project's chain */
-    bool dirty;   /* figures changed here, not yet written to the table */
-    bool matched; /* a finding of the current evaluation fell on it */
+    int changes;         /* rows in alert_history so far */
+    size_t next;         /* the project's next alert + 1; 0 = the last */
+    bool closed;         /* cleared since it was loaded: skipped, left in its project's chain */
+    bool dirty;          /* figures changed here, not yet written to the table */
+    int64_t dirty_since; /* dw_mono_ms when it became dirty */
+    bool matched;        /* a finding of the current evaluation fell on it */
 } open_alert_t;
+
+/* An alert that became dirty, in the order they did: the oldest figures are
+ * written first, each about figures_interval_ms after it changed, so the
+ * writes spread over the batches instead of all alerts in one. Stale once
+ * the alert was written (dirty_since differs or dirty is false). */
+typedef struct dirty_entry {
+    size_t index;
+    int64_t since;
+} dirty_entry_t;
 
 struct dw_a_alerts {
     int figures_interval_ms;
-    int64_t next_alert_id;      /* 0: read it from the table first */
-    int64_t figures_written_at; /* dw_mono_ms of the last figures write */
-    dw_strmap_t *years;         /* "year" -> loaded */
-    dw_strmap_t *by_key;        /* "year\x1fproject\x1frule\x1fsubject" -> index + 1 of the open alert; 0 none */
-    dw_strmap_t *by_project;    /* "year\x1fproject" -> index + 1 of the project's newest alert */
+    int64_t next_alert_id; /* 0: read it from the table first */
+    dirty_entry_t *dirty;  /* a ring: dirty[(head + k) % cap_dirty], k < n_queued */
+    size_t head, n_queued, cap_dirty;
+    dw_strmap_t *years;      /* "year" -> loaded */
+    dw_strmap_t *by_key;     /* "year\x1fproject\x1frule\x1fsubject" -> index + 1 of the open alert; 0 none */
+    dw_strmap_t *by_project; /* "year\x1fproject" -> index + 1 of the project's newest alert */
     open_alert_t *items;
     size_t n, cap, n_closed, n_dirty;
 };
@@ -75,6 +86,7 @@ void dw_a_alerts_destroy(dw_a_alerts_t **self_p)
     dw_strmap_destroy(&(*self_p)->by_key);
     dw_strmap_destroy(&(*self_p)->by_project);
     free((*self_p)->items);
+    free((*self_p)->dirty);
     free(*self_p);
     *self_p = NULL;
 }
@@ -86,6 +98,7 @@ static void drop_store(dw_a_alerts_t *self)
     dw_strmap_clear(self->by_key);
     dw_strmap_clear(self->by_project);
     self->n = self->n_closed = self->n_dirty = 0;
+    self->head = self->n_queued = 0;
 }
 
 void dw_a_alerts_forget(dw_a_alerts_t *self)
@@ -425,36 +438,73 @@ out:
     return rc;
 }
 
-int dw_a_alerts_flush(dw_a_alerts_t *self, dw_pg_t *pg)
+/* The queue entry at k (0 = the oldest), or NULL once it is stale. */
+static const dirty_entry_t *queued(const dw_a_alerts_t *self, size_t k)
 {
-    if (self->n_dirty == 0)
-        return 0;
+    const dirty_entry_t *e = &self->dirty[(self->head + k) % self->cap_dirty];
+    const open_alert_t *a = &self->items[e->index];
+    return a->dirty && a->dirty_since == e->since ? e : NULL;
+}
+
+/* Writes the figures of the dirty alerts that became dirty at or before
+ * cutoff (dw_mono_ms), oldest first, and takes them off the queue. */
+static int write_dirty(dw_a_alerts_t *self, dw_pg_t *pg, int64_t cutoff)
+{
     columns_t upd = {0};
+    size_t taken = 0, rows = 0;
     int rc = 0;
-    for (size_t i = 0; i < self->n && rc == 0; i++) {
-        const open_alert_t *a = &self->items[i];
-        if (a->dirty && (dw_pg_array_int(&upd.c[0], a->alert_id) || dw_pg_array_text(&upd.c[1], a->level) ||
-                         dw_pg_array_text(&upd.c[2], "open") || held_columns(upd.c + 3, a)))
+    for (; taken < self->n_queued && rc == 0; taken++) {
+        const dirty_entry_t *e = queued(self, taken);
+        if (!e)
+            continue;
+        if (e->since > cutoff)
+            break;
+        const open_alert_t *a = &self->items[e->index];
+        if (dw_pg_array_int(&upd.c[0], a->alert_id) || dw_pg_array_text(&upd.c[1], a->level) ||
+            dw_pg_array_text(&upd.c[2], "open") || held_columns(upd.c + 3, a))
             rc = -1;
+        rows++;
     }
-    if (rc == 0)
+    if (rc == 0 && rows > 0)
         rc = run_update(pg, &upd);
     columns_free(&upd);
     if (rc != 0)
-        return -1;
-    for (size_t i = 0; i < self->n; i++)
-        self->items[i].dirty = false;
-    self->n_dirty = 0;
-    self->figures_written_at = dw_mono_ms();
-    /* a store mostly of cleared alerts is read again rather than kept growing */
-    if (self->n_closed > COMPACT_AFTER && self->n_closed * 2 > self->n)
+        return -1; /* the queue stays: the batch rolls back and the store is forgotten */
+    for (size_t k = 0; k < taken; k++) {
+        const dirty_entry_t *e = queued(self, 0);
+        if (e) {
+            self->items[e->index].dirty = false;
+            self->n_dirty--;
+        }
+        self->head = (self->head + 1) % self->cap_dirty;
+        self->n_queued--;
+    }
+    /* a store mostly of cleared alerts is read again rather than kept
+     * growing, once every figure it holds is written */
+    if (self->n_closed > COMPACT_AFTER && self->n_closed * 2 > self->n) {
+        if (self->n_dirty > 0)
+            return write_dirty(self, pg, INT64_MAX);
         drop_store(self);
+    }
     return 0;
+}
+
+int dw_a_alerts_flush(dw_a_alerts_t *self, dw_pg_t *pg)
+{
+    return self->n_dirty == 0 ? 0 : write_dirty(self, pg, INT64_MAX);
+}
+
+int dw_a_alerts_flush_old(dw_a_alerts_t *self, dw_pg_t *pg)
+{
+    return dw_a_alerts_flush_due(self) ? write_dirty(self, pg, dw_mono_ms() - self->figures_interval_ms) : 0;
 }
 
 bool dw_a_alerts_flush_due(const dw_a_alerts_t *self)
 {
-    return self->n_dirty > 0 && dw_mono_ms() - self->figures_written_at >= self->figures_interval_ms;
+    /* the head may be stale (written with a change of light): then true, and
+     * write_dirty takes it off */
+    return self->n_queued > 0 &&
+           (!queued(self, 0) || dw_mono_ms() - self->dirty[self->head].since >= self->figures_interval_ms);
 }
 
 static int push(change_t **ch, size_t *n, size_t *cap, change_t c)
@@ -468,6 +518,30 @@ static int push(change_t **ch, size_t *n, size_t *cap, change_t c)
         *cap = nc;
     }
     (*ch)[(*n)++] = c;
+    return 0;
+}
+
+/* The alert at index now differs from the table: queued for writing. */
+static int mark_dirty(dw_a_alerts_t *self, size_t index)
+{
+    if (self->n_queued == self->cap_dirty) {
+        size_t nc = self->cap_dirty ? self->cap_dirty * 2 : 256;
+        dirty_entry_t *grown = malloc(nc * sizeof *grown);
+        if (!grown)
+            return -1;
+        for (size_t k = 0; k < self->n_queued; k++)
+            grown[k] = self->dirty[(self->head + k) % self->cap_dirty];
+        free(self->dirty);
+        self->dirty = grown;
+        self->cap_dirty = nc;
+        self->head = 0;
+    }
+    int64_t now = dw_mono_ms();
+    self->dirty[(self->head + self->n_queued) % self->cap_dirty] = (dirty_entry_t){.index = index, .since = now};
+    self->n_queued++;
+    self->items[index].dirty = true;
+    self->items[index].dirty_since = now;
+    self->n_dirty++;
     return 0;
 }
 
@@ -500,8 +574,8 @@ static int judge_project(dw_a_alerts_t *self, int fiscal_year, const dw_a_evalua
             } else {
                 if (!same_figures(a, f)) {
                     take_figures(a, f);
-                    self->n_dirty += !a->dirty;
-                    a->dirty = true;
+                    if (!a->dirty && mark_dirty(self, (size_t)(a - self->items)) != 0)
+                        return -1;
                 }
                 continue; /* the same light: not repeated */
             }
@@ -604,9 +678,9 @@ int dw_a_alerts_apply(dw_a_alerts_t *self, dw_pg_t *pg, dw_stage_t *stage, int f
     if (store_changes(self, fiscal_year, ch, n_ch) != 0)
         goto out;
     self->next_alert_id = next_id;
-    /* figures under an unchanged light: written with this batch when the last
-     * such write is figures_interval_ms old, else by a later batch or the tick */
-    if (dw_a_alerts_flush_due(self) && dw_a_alerts_flush(self, pg) != 0)
+    /* figures under an unchanged light: those figures_interval_ms old are
+     * written with this batch, the rest by a later batch or the tick */
+    if (dw_a_alerts_flush_old(self, pg) != 0)
         goto out;
     rc = 0;
 out:

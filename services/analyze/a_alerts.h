@@ -15,10 +15,12 @@
  * The open alerts are held in memory (read once per fiscal year, kept as
  * they change), so a batch costs no query for them. A light that changes is
  * written at once; figures that change under the same light (every payment
- * moves "actual") are written with a batch at most every
- * analyze.figures_interval_ms, the rest by dw_a_alerts_flush: under a stream
- * the table's figures of an open alert are that much behind, while every
- * published change carries the figures of its moment. */
+ * moves "actual") are written about analyze.figures_interval_ms after they
+ * changed, by the batch or the tick then running, oldest first (so the
+ * writes spread over the batches rather than all alerts in one), or all at
+ * once by dw_a_alerts_flush: under a stream the table's figures of an open
+ * alert are that much behind, while every published change carries the
+ * figures of its moment. */
 #ifndef DW_A_ALERTS_H
 #define DW_A_ALERTS_H
 
@@ -52,7 +54,9 @@ int dw_a_alerts_apply(dw_a_alerts_t *self, dw_pg_t *pg, dw_stage_t *stage, int f
 /* Writes the figures changed under an unchanged light that are not written
  * yet (0, or -1 on a database failure: the transaction rolls back). */
 int dw_a_alerts_flush(dw_a_alerts_t *self, dw_pg_t *pg) __attribute__((warn_unused_result));
-/* Figures are waiting and the last write is figures_interval_ms old. */
+/* The same for the figures that changed figures_interval_ms ago or before. */
+int dw_a_alerts_flush_old(dw_a_alerts_t *self, dw_pg_t *pg) __attribute__((warn_unused_result));
+/* Some figures waiting are figures_interval_ms old. */
 bool dw_a_alerts_flush_due(const dw_a_alerts_t *self);
 
 /* After a rollback: what is held in memory (the open alerts, the next alert

@@ -828,12 +828,13 @@ static int request_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
     return 0;
 }
 
-/* The figures of open alerts a batch left to be written. */
+/* The figures of open alerts that batches left to be written and that are
+ * now figures_interval_ms old (the stream stopped). */
 static int figures_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
 {
     (void)stage;
     dw_analyze_t *self = ctx;
-    return dw_a_alerts_flush(self->alerts, pg);
+    return dw_a_alerts_flush_old(self->alerts, pg);
 }
 
 static void analyze_tick(void *ctx, dw_stage_t *stage, dw_pg_t *pg)

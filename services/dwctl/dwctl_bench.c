@@ -1235,24 +1235,26 @@ static int wait_published(const dwctl_ctx_t *ctx, dw_pg_t *pg, int timeout_ms)
  * row of the alert.event dw-analyze wrote for it, published_at being now() of
  * dw-notify's transaction. That event is the stage_events row of analyze whose
  * envelope id is "alert-<alert_id>-1" (no other text of an alert.event looks
- * like it), read out of the msgpack once per event. Both latencies in
- * microseconds; NULL where the alert was not raised or not published.
+ * like it), read out of the msgpack once per event. And the payment's
+ * payments.stored_at (now() of dw-validate's transaction). The three
+ * latencies in microseconds; NULL where the alert was not raised or not published.
  * $1 src, $2 the run's payment ids, $3 the year. */
 static const char *const sql_alert_latency =
-    "WITH run AS (SELECT project_code, inbox_seq, amount_fen, "
+    "WITH run AS (SELECT project_code, inbox_seq, amount_fen, stored_at, "
     "sum(amount_fen) OVER (PARTITION BY project_code ORDER BY inbox_seq) AS paid_fen "
     "FROM payments WHERE src = $1 AND id LIKE $2), "
     "budget AS (SELECT project_code, sum(current_fen) AS budget_fen FROM budget_lines "
     "WHERE fiscal_year = $3 AND project_code IN (SELECT project_code FROM run) GROUP BY project_code), "
-    "crossed AS (SELECT r.project_code, r.inbox_seq FROM run r JOIN budget b USING (project_code) "
+    "crossed AS (SELECT r.project_code, r.inbox_seq, r.stored_at FROM run r JOIN budget b USING (project_code) "
     "WHERE r.paid_fen > b.budget_fen AND r.paid_fen - r.amount_fen <= b.budget_fen), "
-    "raised AS (SELECT c.inbox_seq, a.alert_id, 'alert-' || a.alert_id || '-1' AS event_id "
+    "raised AS (SELECT c.inbox_seq, c.stored_at, a.alert_id, 'alert-' || a.alert_id || '-1' AS event_id "
     "FROM crossed c LEFT JOIN alerts a ON a.fiscal_year = $3 AND a.project_code = c.project_code "
     "AND a.rule_id = 'over_budget'), "
     "events AS MATERIALIZED (SELECT seq, substring(encode(payload, 'escape') FROM 'alert-[0-9]+-[0-9]+') AS event_id "
     "FROM stage_events WHERE stage = 'analyze' AND type = 'alert.event') "
     "SELECT (extract(epoch FROM o.published_at - i.received_at) * 1000000)::bigint, "
-    "(extract(epoch FROM h.changed_at - i.received_at) * 1000000)::bigint "
+    "(extract(epoch FROM h.changed_at - i.received_at) * 1000000)::bigint, "
+    "(extract(epoch FROM r.stored_at - i.received_at) * 1000000)::bigint "
     "FROM raised r JOIN inbox i ON i.seq = r.inbox_seq "
     "LEFT JOIN alert_history h ON h.alert_id = r.alert_id AND h.change_no = 1 "
     "LEFT JOIN events e ON e.event_id = r.event_id "
@@ -1299,12 +1301,14 @@ static int alert_latency(const dwctl_ctx_t *ctx, const bench_args_t *a, const ge
     PGresult *res = dw_pg_query(pg, "bench", sql_alert_latency, 3, p);
     if (!res)
         return -1;
-    size_t rows = (size_t)PQntuples(res), n_pub = 0, n_an = 0;
+    size_t rows = (size_t)PQntuples(res), n_pub = 0, n_an = 0, n_val = 0;
     int64_t *published = calloc(rows + 1, sizeof *published), *analyzed = calloc(rows + 1, sizeof *analyzed);
-    if (!published || !analyzed) {
+    int64_t *validated = calloc(rows + 1, sizeof *validated);
+    if (!published || !analyzed || !validated) {
         fprintf(ctx->err, "dwctl: out of memory\n");
         free(published);
         free(analyzed);
+        free(validated);
         PQclear(res);
         return -1;
     }
@@ -1313,6 +1317,8 @@ static int alert_latency(const dwctl_ctx_t *ctx, const bench_args_t *a, const ge
             published[n_pub++] = dw_pg_int(res, r, 0);
         if (!PQgetisnull(res, r, 1))
             analyzed[n_an++] = dw_pg_int(res, r, 1);
+        if (!PQgetisnull(res, r, 2))
+            validated[n_val++] = dw_pg_int(res, r, 2);
     }
     PQclear(res);
     FILE *out = ctx->out;
@@ -1328,9 +1334,12 @@ static int alert_latency(const dwctl_ctx_t *ctx, const bench_args_t *a, const ge
     fprintf(out, LABEL "the same payment to alert_history.changed_at of the raise (dw-analyze's transaction)\n",
             "alert analyzed");
     print_alert_percentiles(out, "analyzed", analyzed, n_an);
+    fprintf(out, LABEL "the same payment to its payments.stored_at (dw-validate's transaction)\n", "alert validated");
+    print_alert_percentiles(out, "validated", validated, n_val);
     fflush(out);
     free(published);
     free(analyzed);
+    free(validated);
     if (rows > n_pub)
         fprintf(ctx->err, "dwctl: bench: %zu projects went over budget without a published over_budget alert\n",
                 rows - n_pub);

@@ -596,9 +596,12 @@ int main(int argc, char **argv)
         free(sc);
         return 1;
     }
-    /* the shipped catalogue (not the pipeline tests' one), and the first step's date */
-    char extra[160], running[11], name[32];
-    snprintf(extra, sizeof extra, "analyze:\n  rules_file: \"\"\nclock:\n  as_of: \"%s\"\n", sc->steps[0].as_of);
+    /* the shipped catalogue (not the pipeline tests' one), the open alerts'
+     * figures in the table with every batch (a step's figures are compared
+     * as soon as it settled), and the first step's date */
+    char extra[192], running[11], name[32];
+    snprintf(extra, sizeof extra, "analyze:\n  rules_file: \"\"\n  figures_interval_ms: 0\nclock:\n  as_of: \"%s\"\n",
+             sc->steps[0].as_of);
     memcpy(running, sc->steps[0].as_of, sizeof running);
     snprintf(name, sizeof name, "scn%.2s", sc->name);
     dw_harness_t h;
