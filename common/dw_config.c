@@ -31,6 +31,9 @@ typedef enum cfg_type {
     CT_LOG_LEVEL,
     CT_ENUM, /* one of names[], stored as its index (int) */
     CT_DATE, /* "" or a real YYYY-MM-DD */
+    /* lists of real YYYY-MM-DD dates, each at most once, into dw_date_t[] and a size_t count */
+    CT_DATES,         /* any day of the week */
+    CT_WEEKEND_DATES, /* Saturdays and Sundays only */
 } cfg_type_t;
 
 typedef struct cfg_key {
@@ -43,16 +46,23 @@ typedef struct cfg_key {
     const char *def;          /* the default, as it would be written in the file */
     bool reload;              /* a running service picks up a new value at reload */
     const char *doc;
+    size_t count_offset; /* CT_DATES, CT_WEEKEND_DATES: where the list's length lands */
 } cfg_key_t;
 
 #define FIELD_SIZE(field) sizeof(((dw_config_t *)0)->field)
-#define KEY_TEXT(name, type, field, def, reload, doc)                                             \
-    {                                                                                             \
-        name, type, offsetof(dw_config_t, field), FIELD_SIZE(field), 0, 0, NULL, def, reload, doc \
+#define KEY_TEXT(name, type, field, def, reload, doc)                                                \
+    {                                                                                                \
+        name, type, offsetof(dw_config_t, field), FIELD_SIZE(field), 0, 0, NULL, def, reload, doc, 0 \
     }
-#define KEY_INT(name, field, min, max, def, reload, doc)                                                \
-    {                                                                                                   \
-        name, CT_INT, offsetof(dw_config_t, field), FIELD_SIZE(field), min, max, NULL, def, reload, doc \
+#define KEY_INT(name, field, min, max, def, reload, doc)                                                   \
+    {                                                                                                      \
+        name, CT_INT, offsetof(dw_config_t, field), FIELD_SIZE(field), min, max, NULL, def, reload, doc, 0 \
+    }
+/* max is the list's capacity; the default is always the empty list. */
+#define KEY_DATES(name, type, field, count, reload, doc)                                                             \
+    {                                                                                                                \
+        name, type, offsetof(dw_config_t, field), FIELD_SIZE(field), 0, FIELD_SIZE(field) / sizeof(dw_date_t), NULL, \
+            "[]", reload, doc, offsetof(dw_config_t, count)                                                          \
     }
 
 /* Every key, declared once: the loader, the defaults, dw_config_describe and
@@ -111,6 +121,14 @@ static const cfg_key_t cfg_keys[] = {
 
     KEY_INT("route.case_review_days", route.case_review_days, 1, 90, "10", true,
             "calendar days a business section has to review a deviation case"),
+
+    KEY_DATES(
+        "calendar.holidays", CT_DATES, calendar.holidays, calendar.n_holidays, true,
+        "public holidays (法定节假日) of the State Council's notice, YYYY-MM-DD: no working day even on a weekday"),
+    KEY_DATES(
+        "calendar.workdays", CT_WEEKEND_DATES, calendar.workdays, calendar.n_workdays, true,
+        "working weekend days (调休上班) of the State Council's notice, YYYY-MM-DD, each a Saturday or Sunday and "
+        "not a holiday; workflow deadlines count Monday to Friday, less the holidays, plus these"),
 
     KEY_TEXT("clock.as_of", CT_DATE, clock.as_of, "", true,
              "business date to run as (YYYY-MM-DD); empty = today in Asia/Shanghai"),
@@ -192,6 +210,8 @@ typedef struct loader {
     int section_line[DW_CFG_MAX_SECTIONS]; /* line of each section's code */
     dept_ref_t *depts;                     /* every dept of every section */
     size_t n_depts;
+    int holiday_line[DW_CFG_MAX_DATES]; /* line of each calendar.holidays date (CT_DATES) */
+    int workday_line[DW_CFG_MAX_DATES]; /* line of each calendar.workdays date (CT_WEEKEND_DATES) */
 } loader_t;
 
 /* "path:line: reason"; always returns false so callers can `return fail(...)`. */
@@ -363,6 +383,16 @@ static bool set_value(dw_config_t *cfg, const cfg_key_t *key, const char *text, 
         memcpy(field, &x, sizeof x);
         return true;
     }
+    case CT_DATES:
+    case CT_WEEKEND_DATES:
+        /* Only the default comes here (load_dates reads a list from the file). */
+        if (strcmp(text, "[]") != 0) {
+            set_err(why, whylen, "expected a list of dates YYYY-MM-DD, got \"%s\"", text);
+            return false;
+        }
+        memset(field, 0, key->size);
+        memset((char *)cfg + key->count_offset, 0, sizeof(size_t));
+        return true;
     }
     set_err(why, whylen, "unknown key type");
     return false;
@@ -377,6 +407,8 @@ static const char *expected(const cfg_key_t *key)
     case CT_LOG_LEVEL: return "a log level";
     case CT_ENUM: return "a name";
     case CT_DATE: return "a date";
+    case CT_DATES:
+    case CT_WEEKEND_DATES: return "a list of dates";
     case CT_ENDPOINT: return "an endpoint";
     default: return "text";
     }
@@ -422,12 +454,21 @@ static bool check_unique(loader_t *ld, yaml_node_t *map, yaml_node_pair_t *upto,
     return true;
 }
 
-static bool load_scalar_key(loader_t *ld, const cfg_key_t *key, yaml_node_t *knode, yaml_node_t *value)
+/* Notes where key is set, refusing a second setting (which may be spelled
+ * differently: "intake: {batch_max: 1}" and "intake.batch_max: 2"). */
+static bool mark_key(loader_t *ld, const cfg_key_t *key, yaml_node_t *knode)
 {
     size_t i = (size_t)(key - cfg_keys);
     if (ld->key_line[i])
         return fail(ld, dw_yaml_line(knode), "duplicate key \"%s\" (first at line %d)", key->name, ld->key_line[i]);
     ld->key_line[i] = dw_yaml_line(knode);
+    return true;
+}
+
+static bool load_scalar_key(loader_t *ld, const cfg_key_t *key, yaml_node_t *knode, yaml_node_t *value)
+{
+    if (!mark_key(ld, key, knode))
+        return false;
     if (value->type != YAML_SCALAR_NODE)
         return fail(ld, dw_yaml_line(value), "%s: expected %s, got %s", key->name, expected(key), dw_yaml_kind(value));
     const char *text = scalar(value);
@@ -438,6 +479,49 @@ static bool load_scalar_key(loader_t *ld, const cfg_key_t *key, yaml_node_t *kno
     char why[DW_CFG_STR + 128];
     if (!set_value(ld->cfg, key, text, why, sizeof why))
         return fail(ld, dw_yaml_line(value), "%s: %s", key->name, why);
+    return true;
+}
+
+/* A list of dates (calendar.holidays, calendar.workdays): each a real date,
+ * none twice, and for CT_WEEKEND_DATES a Saturday or Sunday. That no date is
+ * in both lists is checked once both are read (check_calendar). */
+static bool load_dates(loader_t *ld, const cfg_key_t *key, yaml_node_t *knode, yaml_node_t *value)
+{
+    if (!mark_key(ld, key, knode))
+        return false;
+    dw_date_t *dates = (dw_date_t *)((char *)ld->cfg + key->offset);
+    size_t *n = (size_t *)((char *)ld->cfg + key->count_offset);
+    int *lines = key->type == CT_WEEKEND_DATES ? ld->workday_line : ld->holiday_line;
+    if (is_null(value))
+        return true; /* "holidays:" with every date commented out */
+    if (value->type != YAML_SEQUENCE_NODE)
+        return fail(ld, dw_yaml_line(value), "%s: expected a list of dates YYYY-MM-DD, got %s", key->name,
+                    dw_yaml_kind(value));
+    for (yaml_node_item_t *it = value->data.sequence.items.start; it < value->data.sequence.items.top; it++) {
+        yaml_node_t *item = node_at(ld, *it);
+        int line = dw_yaml_line(item);
+        if (*n == (size_t)key->max)
+            return fail(ld, line, "%s: too many dates (at most %" PRId64 ")", key->name, key->max);
+        if (item->type != YAML_SCALAR_NODE)
+            return fail(ld, line, "%s: expected a date YYYY-MM-DD, got %s", key->name, dw_yaml_kind(item));
+        const char *text = scalar(item);
+        if (!text)
+            return fail(ld, line, "%s: value contains a NUL character", key->name);
+        dw_date_t d;
+        if (!dw_date_parse(text, &d))
+            return fail(ld, line, "%s: expected a date YYYY-MM-DD, got \"%s\"", key->name, text);
+        for (size_t j = 0; j < *n; j++)
+            if (dw_date_cmp(dates[j], d) == 0)
+                return fail(ld, line, "%s: %s is listed twice (first at line %d)", key->name, text, lines[j]);
+        if (key->type == CT_WEEKEND_DATES && dw_calendar_weekday(d) < 6) {
+            static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
+            return fail(ld, line, "%s: %s is a %s: a working weekend day must be a Saturday or Sunday", key->name, text,
+                        days[dw_calendar_weekday(d) - 1]);
+        }
+        dates[*n] = d;
+        lines[*n] = line;
+        (*n)++;
+    }
     return true;
 }
 
@@ -462,7 +546,10 @@ static bool load_mapping(loader_t *ld, yaml_node_t *map, const char *prefix, int
             return false;
 
         const cfg_key_t *key = find_key(name);
-        if (key) {
+        if (key && (key->type == CT_DATES || key->type == CT_WEEKEND_DATES)) {
+            if (!load_dates(ld, key, knode, value))
+                return false;
+        } else if (key) {
             if (!load_scalar_key(ld, key, knode, value))
                 return false;
         } else if (strcmp(name, "sections") == 0) {
@@ -654,6 +741,34 @@ static bool check_depts(loader_t *ld)
                 again->code, owner, first->line, ld->cfg->sections[again->section].code);
 }
 
+/* ---- calendar ---------------------------------------------------------- */
+
+/* No day is both off and worked. Of several such days, reports the one whose
+ * second listing comes first in the file, at that line. */
+static bool check_calendar(loader_t *ld)
+{
+    const dw_config_t *cfg = ld->cfg;
+    size_t hi = 0, wi = 0;
+    int worst = 0;
+    for (size_t h = 0; h < cfg->calendar.n_holidays; h++)
+        for (size_t w = 0; w < cfg->calendar.n_workdays; w++) {
+            if (dw_date_cmp(cfg->calendar.holidays[h], cfg->calendar.workdays[w]) != 0)
+                continue;
+            int later = ld->holiday_line[h] > ld->workday_line[w] ? ld->holiday_line[h] : ld->workday_line[w];
+            if (!worst || later < worst) {
+                worst = later;
+                hi = h;
+                wi = w;
+            }
+        }
+    if (!worst)
+        return true;
+    char date[11];
+    dw_date_format(cfg->calendar.holidays[hi], date);
+    return fail(ld, worst, "calendar: %s is both a holiday (line %d) and a working weekend day (line %d)", date,
+                ld->holiday_line[hi], ld->workday_line[wi]);
+}
+
 /* ---- loading ----------------------------------------------------------- */
 
 static bool yaml_fail(loader_t *ld, const yaml_parser_t *parser, const char *buf)
@@ -747,7 +862,7 @@ static bool load_document(loader_t *ld, const char *buf, size_t len)
         fail(ld, 1, "no configuration in the file (expected a mapping of keys)");
     else if (root->type != YAML_MAPPING_NODE)
         fail(ld, dw_yaml_line(root), "expected a mapping of keys at the top level, got %s", dw_yaml_kind(root));
-    else if (load_mapping(ld, root, "", 0) && check_depts(ld)) {
+    else if (load_mapping(ld, root, "", 0) && check_depts(ld) && check_calendar(ld)) {
         /* A second document would be silently ignored; refuse it instead. */
         yaml_document_t next;
         if (!yaml_parser_load(&parser, &next)) {
@@ -878,6 +993,10 @@ static void describe_type(const cfg_key_t *key, char *out, size_t n)
         snprintf(out, n, "one of %s", names);
         return;
     case CT_DATE: snprintf(out, n, "date YYYY-MM-DD or empty"); return;
+    case CT_DATES: snprintf(out, n, "list of at most %" PRId64 " dates YYYY-MM-DD", key->max); return;
+    case CT_WEEKEND_DATES:
+        snprintf(out, n, "list of at most %" PRId64 " Saturdays or Sundays YYYY-MM-DD", key->max);
+        return;
     }
     snprintf(out, n, "?");
 }
@@ -915,6 +1034,11 @@ bool dw_config_reload_check(const dw_config_t *running, const dw_config_t *next,
         case CT_NAME:
         case CT_ENDPOINT:
         case CT_DATE: same = strncmp(a, b, key->size) == 0; break;
+        case CT_DATES:
+        case CT_WEEKEND_DATES:
+            same = memcmp(a, b, key->size) == 0 && memcmp((const char *)running + key->count_offset,
+                                                          (const char *)next + key->count_offset, sizeof(size_t)) == 0;
+            break;
         default: same = memcmp(a, b, key->size) == 0; break;
         }
         /* No values in the message: database.conninfo may hold a password. */
@@ -924,6 +1048,12 @@ bool dw_config_reload_check(const dw_config_t *running, const dw_config_t *next,
         }
     }
     return true;
+}
+
+dw_calendar_t *dw_config_calendar_new(const dw_config_t *cfg)
+{
+    return dw_calendar_new(cfg->calendar.holidays, cfg->calendar.n_holidays, cfg->calendar.workdays,
+                           cfg->calendar.n_workdays);
 }
 
 void dw_config_file_path(const dw_config_t *cfg, const char *file, char *out, size_t n)

@@ -12,6 +12,9 @@
 #ifndef DW_CONFIG_H
 #define DW_CONFIG_H
 
+#include "dw_calendar.h"
+#include "dw_date.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +23,7 @@
 #define DW_CFG_MAX_SECTIONS 64
 #define DW_CFG_MAX_DEPTS    256 /* per section */
 #define DW_CFG_STR          256
+#define DW_CFG_MAX_DATES    400 /* per calendar list: a year has about 30 holidays, so years to spare */
 
 typedef enum dw_section_kind {
     DW_SECTION_BUSINESS,      /* 业务股室 */
@@ -83,6 +87,14 @@ typedef struct dw_config {
     } route;
 
     struct {
+        /* the State Council's holiday schedule (国务院办公厅关于部分节假日安排的通知), in file order */
+        dw_date_t holidays[DW_CFG_MAX_DATES]; /* calendar.holidays: 法定节假日, any day of the week */
+        size_t n_holidays;
+        dw_date_t workdays[DW_CFG_MAX_DATES]; /* calendar.workdays: 调休上班, Saturdays and Sundays only */
+        size_t n_workdays;
+    } calendar;
+
+    struct {
         char as_of[16]; /* clock.as_of: "" = today in Asia/Shanghai, or YYYY-MM-DD */
     } clock;
 
@@ -122,6 +134,10 @@ void dw_config_file_path(const dw_config_t *cfg, const char *file, char *out, si
 const dw_cfg_section_t *dw_config_business_section(const dw_config_t *cfg, const char *dept_code);
 /* The first section of a kind, or NULL. */
 const dw_cfg_section_t *dw_config_section_of_kind(const dw_config_t *cfg, dw_section_kind_t kind);
+
+/* The working-day calendar of calendar.holidays and calendar.workdays; NULL
+ * when out of memory. The caller destroys it. */
+dw_calendar_t *dw_config_calendar_new(const dw_config_t *cfg) __attribute__((warn_unused_result));
 
 /* Writes every key with its type, default and doc (for `dwctl config-keys` and
  * the README). */

@@ -245,6 +245,7 @@ static const char all_usage[] = "usage: dwctl COMMAND [options]\n"
                                 "  rejects  list, show and resubmit what dualwatch refused\n"
                                 "  reanalyze  analyse a fiscal year again from the database\n"
                                 "  dashboard  a fiscal year's figures by department: execution, deviations, scores\n"
+                                "  config-keys  every configuration key: type, range, default, reload or restart\n"
                                 "  help     this text, or `dwctl help COMMAND`\n";
 
 void dwctl_usage(FILE *out, const char *name)
@@ -263,6 +264,13 @@ void dwctl_usage(FILE *out, const char *name)
         fputs(reanalyze_usage, out);
     else if (name && strcmp(name, "dashboard") == 0)
         fputs(dashboard_usage, out);
+    else if (name && strcmp(name, "config-keys") == 0)
+        fputs("usage: dwctl config-keys\n"
+              "\n"
+              "Prints every key of the configuration file (deploy/dualwatch.yaml), one per line:\n"
+              "its dotted name, type and range, default, whether a running service picks it up on\n"
+              "SIGHUP (reload) or only at a restart, and what it does. Exit status: 0, 64 bad arguments.\n",
+              out);
     else
         fputs(all_usage, out);
 }

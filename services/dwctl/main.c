@@ -15,6 +15,8 @@
  *   dwctl reanalyze      analyse a whole fiscal year again from the database
  *   dwctl dashboard      the year's figures by department: execution against
  *                        序时进度, deviations, lights and scores
+ *   dwctl config-keys    every configuration key with its type, range,
+ *                        default and whether a reload picks it up
  *   dwctl help [CMD]     usage
  *
  * main only picks the subcommand; each lives in its own file. SIGINT and
@@ -24,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dw_config.h"
 #include "dw_log.h"
 #include "dw_zmq.h"
 #include "dwctl.h"
@@ -35,13 +38,25 @@
 
 typedef int (*dwctl_cmd_fn)(const dwctl_ctx_t *ctx, int argc, char **argv);
 
+/* The key table of common/dw_config.c, the same list deploy/dualwatch.yaml documents. */
+static int config_keys_main(const dwctl_ctx_t *ctx, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) {
+        dwctl_usage(ctx->err, "config-keys");
+        return DWCTL_EXIT_USAGE;
+    }
+    dw_config_describe(ctx->out);
+    return fflush(ctx->out) == 0 ? DWCTL_EXIT_OK : DWCTL_EXIT_INCOMPLETE;
+}
+
 static const struct {
     const char *name;
     dwctl_cmd_fn run;
 } commands[] = {
-    {"send", dwctl_send_main},           {"watch", dwctl_watch_main},     {"bench", dwctl_bench_main},
-    {"import", dwctl_import_main},       {"rejects", dwctl_rejects_main}, {"reanalyze", dwctl_reanalyze_main},
-    {"dashboard", dwctl_dashboard_main},
+    {"send", dwctl_send_main},           {"watch", dwctl_watch_main},       {"bench", dwctl_bench_main},
+    {"import", dwctl_import_main},       {"rejects", dwctl_rejects_main},   {"reanalyze", dwctl_reanalyze_main},
+    {"dashboard", dwctl_dashboard_main}, {"config-keys", config_keys_main},
 };
 
 static int is_help(const char *arg)

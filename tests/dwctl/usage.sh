@@ -33,6 +33,12 @@ expect 64 send --raw-hex 80 x.yaml
 expect 64 watch --count 0
 expect 64 watch extra
 expect 64 watch --timeout-ms soon
+expect 0 config-keys
+expect 64 config-keys extra
+
+# every key the shipped file documents is one dwctl config-keys lists
+"$dwctl" config-keys | grep -q "^analyze.figures_interval_ms" || { echo "config-keys: analyze.figures_interval_ms missing"; fail=1; }
+"$dwctl" config-keys | grep -q "^calendar.holidays" || { echo "config-keys: calendar.holidays missing"; fail=1; }
 
 "$dwctl" help send | grep -q "usage: dwctl send" || { echo "help send: no usage"; fail=1; }
 "$dwctl" send 2>&1 >/dev/null | grep -q "usage: dwctl send" || { echo "send without files: no usage on stderr"; fail=1; }

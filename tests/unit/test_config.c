@@ -3,6 +3,7 @@
  * the expectations are counted by hand from the text beside them. */
 #include "dw_config.h"
 #include "dw_test.h"
+#include "dw_test_date.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -81,6 +82,8 @@ static void test_defaults(void)
     check_default_values(c);
     CHECK_STR(c->path, "");
     CHECK_INT(c->n_sections, 0);
+    CHECK_INT(c->calendar.n_holidays, 0);
+    CHECK_INT(c->calendar.n_workdays, 0);
     CHECK(dw_config_business_section(c, "101") == NULL);
     CHECK(dw_config_section_of_kind(c, DW_SECTION_TREASURY) == NULL);
     dw_config_destroy(&c);
@@ -146,6 +149,34 @@ static void test_deploy_file(void)
                   0);
     check_section(dw_config_section_of_kind(c, DW_SECTION_LEADERSHIP), "leadership", "局党组", DW_SECTION_LEADERSHIP,
                   0);
+
+    /* the State Council's 2026 schedule: 3 + 9 + 3 + 5 + 3 + 3 + 7 holidays, six working weekend days */
+    CHECK_INT(c->calendar.n_holidays, 33);
+    CHECK_DATE(c->calendar.holidays[0], 2026, 1, 1);   /* 元旦 */
+    CHECK_DATE(c->calendar.holidays[3], 2026, 2, 15);  /* 春节 */
+    CHECK_DATE(c->calendar.holidays[11], 2026, 2, 23); /* its last day */
+    CHECK_DATE(c->calendar.holidays[12], 2026, 4, 4);  /* 清明 */
+    CHECK_DATE(c->calendar.holidays[15], 2026, 5, 1);  /* 劳动节 */
+    CHECK_DATE(c->calendar.holidays[20], 2026, 6, 19); /* 端午 */
+    CHECK_DATE(c->calendar.holidays[23], 2026, 9, 25); /* 中秋 */
+    CHECK_DATE(c->calendar.holidays[26], 2026, 10, 1); /* 国庆 */
+    CHECK_DATE(c->calendar.holidays[32], 2026, 10, 7);
+    CHECK_INT(c->calendar.n_workdays, 6);
+    CHECK_DATE(c->calendar.workdays[0], 2026, 1, 4);
+    CHECK_DATE(c->calendar.workdays[1], 2026, 2, 14);
+    CHECK_DATE(c->calendar.workdays[2], 2026, 2, 28);
+    CHECK_DATE(c->calendar.workdays[3], 2026, 5, 9);
+    CHECK_DATE(c->calendar.workdays[4], 2026, 9, 20);
+    CHECK_DATE(c->calendar.workdays[5], 2026, 10, 10);
+    dw_calendar_t *cal = dw_config_calendar_new(c);
+    CHECK(cal != NULL);
+    if (cal) {
+        CHECK_DATE(dw_calendar_add_workdays(cal, D(2026, 9, 30), 1), 2026, 10, 8);
+        CHECK_DATE(dw_calendar_add_workdays(cal, D(2026, 9, 18), 1), 2026, 9, 20);
+        /* 261 weekdays in 2026, 19 weekday holidays, 6 working weekend days (test_calendar) */
+        CHECK_INT(dw_calendar_workdays_between(cal, D(2025, 12, 31), D(2026, 12, 31)), 248);
+    }
+    dw_calendar_destroy(&cal);
     dw_config_destroy(&c);
 }
 
@@ -200,6 +231,10 @@ static void test_every_key(void)
                        "  pub_hwm: 1000\n"
                        "route:\n"
                        "  case_review_days: 90\n"
+                       "calendar:\n"
+                       "  holidays: [2027-01-01, \"2027-01-02\"]\n"
+                       "  workdays:\n"
+                       "    - 2026-12-26\n"
                        "clock.as_of: 2028-02-29\n" /* a dotted key at the top works too */
                        "sections: []\n";
     char err[512] = "";
@@ -231,6 +266,11 @@ static void test_every_key(void)
     CHECK_INT(c->notify.pub_hwm, 1000);
     CHECK_INT(c->route.case_review_days, 90);
     CHECK_STR(c->clock.as_of, "2028-02-29");
+    CHECK_INT(c->calendar.n_holidays, 2);
+    CHECK_DATE(c->calendar.holidays[0], 2027, 1, 1);
+    CHECK_DATE(c->calendar.holidays[1], 2027, 1, 2);
+    CHECK_INT(c->calendar.n_workdays, 1);
+    CHECK_DATE(c->calendar.workdays[0], 2026, 12, 26); /* a Saturday */
     CHECK_INT(c->n_sections, 0);
     dw_config_destroy(&c);
 
@@ -416,6 +456,142 @@ static void test_refusals_sections(void)
     EXPECT_REFUSAL(big, 262, "section \"a\": too many depts (at most 256)");
 }
 
+static void test_refusals_calendar(void)
+{
+    EXPECT_REFUSAL("calendar:\n  holidays:\n    - 2026-02-29\n", 3,
+                   "calendar.holidays: expected a date YYYY-MM-DD, got \"2026-02-29\"");
+    EXPECT_REFUSAL("calendar:\n  workdays: [2026-1-04]\n", 2,
+                   "calendar.workdays: expected a date YYYY-MM-DD, got \"2026-1-04\"");
+    EXPECT_REFUSAL("calendar:\n  holidays:\n    -\n", 3, "calendar.holidays: expected a date YYYY-MM-DD, got \"\"");
+    EXPECT_REFUSAL("calendar:\n  holidays:\n    - [2026-10-01]\n", 3,
+                   "calendar.holidays: expected a date YYYY-MM-DD, got a list");
+    EXPECT_REFUSAL("calendar:\n  holidays: [\"2026-10-01\\0\"]\n", 2,
+                   "calendar.holidays: value contains a NUL character");
+    EXPECT_REFUSAL("calendar:\n  holidays: 2026-10-01\n", 2,
+                   "calendar.holidays: expected a list of dates YYYY-MM-DD, got a scalar");
+    EXPECT_REFUSAL("calendar:\n  workdays:\n    day: 2026-10-10\n", 3,
+                   "calendar.workdays: expected a list of dates YYYY-MM-DD, got a mapping");
+    EXPECT_REFUSAL("calendar: [2026-10-01]\n", 1, "calendar: expected a mapping of keys, got a list");
+    EXPECT_REFUSAL("calendar:\n  holiday: [2026-10-01]\n", 2, "unknown key \"calendar.holiday\"");
+    EXPECT_REFUSAL("calendar:\n  holidays: []\ncalendar.holidays: [2026-10-01]\n", 3,
+                   "duplicate key \"calendar.holidays\" (first at line 2)");
+
+    /* a date twice in one list, the repeat reported at its line */
+    EXPECT_REFUSAL("calendar:\n"
+                   "  holidays:\n"
+                   "    - 2026-10-01\n" /* 3 */
+                   "    - 2026-10-02\n"
+                   "    - \"2026-10-01\"\n", /* 5 */
+                   5, "calendar.holidays: 2026-10-01 is listed twice (first at line 3)");
+    EXPECT_REFUSAL("calendar:\n  workdays: [2026-09-20, 2026-10-10, 2026-09-20]\n", 2,
+                   "calendar.workdays: 2026-09-20 is listed twice (first at line 2)");
+
+    /* a working day on a weekday: Fri 2026-10-09 (Thu 10-1 + 8), Mon 2026-10-05 (+ 4) */
+    EXPECT_REFUSAL("calendar:\n  workdays:\n    - 2026-10-10\n    - 2026-10-09\n", 4,
+                   "calendar.workdays: 2026-10-09 is a Friday: a working weekend day must be a Saturday or Sunday");
+    EXPECT_REFUSAL("calendar:\n  workdays: [2026-10-05]\n", 2,
+                   "calendar.workdays: 2026-10-05 is a Monday: a working weekend day must be a Saturday or Sunday");
+
+    /* a day in both lists, reported at its second listing, whichever list comes first */
+    EXPECT_REFUSAL("calendar:\n"
+                   "  holidays:\n"
+                   "    - 2026-10-01\n"
+                   "    - 2026-10-10\n" /* 4 */
+                   "  workdays:\n"
+                   "    - 2026-09-20\n"
+                   "    - 2026-10-10\n", /* 7 */
+                   7, "calendar: 2026-10-10 is both a holiday (line 4) and a working weekend day (line 7)");
+    EXPECT_REFUSAL("calendar:\n  workdays: [2026-10-10]\n  holidays: [2026-10-01,\n    2026-10-10]\n", 4,
+                   "calendar: 2026-10-10 is both a holiday (line 4) and a working weekend day (line 2)");
+    EXPECT_REFUSAL("calendar.workdays: [2026-10-11]\n" /* 1 */
+                   "calendar:\n"                       /* 2 */
+                   "  holidays:\n"                     /* 3 */
+                   "    - 2026-10-11\n"                /* 4 */
+                   "  workdays:\n",                    /* 5 */
+                   5, "duplicate key \"calendar.workdays\" (first at line 1)");
+    EXPECT_REFUSAL("calendar.workdays: [2026-10-11, 2026-10-10]\n" /* 1 */
+                   "calendar:\n"
+                   "  holidays:\n"
+                   "    - 2026-10-10\n"  /* 4 */
+                   "    - 2026-10-11\n", /* 5 */
+                   4, "calendar: 2026-10-10 is both a holiday (line 4) and a working weekend day (line 1)");
+
+    /* 401 holidays, one per line from line 3: the 401st is on line 3 + 400 = 403 */
+    static char big[16000];
+    size_t n = (size_t)snprintf(big, sizeof big, "calendar:\n  holidays:\n");
+    for (int i = 0; i < 401; i++) /* 2026-01-01 .. 2026-12-28 are 336, then 2027-01-01 .. 2027-03-09 */
+        n += (size_t)snprintf(big + n, sizeof big - n, "    - %d-%02d-%02d\n", 2026 + i / 336, i % 336 / 28 + 1,
+                              i % 28 + 1);
+    EXPECT_REFUSAL(big, 403, "calendar.holidays: too many dates (at most 400)");
+    /* 400 are fine */
+    n = (size_t)snprintf(big, sizeof big, "calendar:\n  holidays:\n");
+    for (int i = 0; i < 400; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "    - %d-%02d-%02d\n", 2026 + i / 336, i % 336 / 28 + 1,
+                              i % 28 + 1);
+    char err[512] = "";
+    dw_config_t *c = dw_config_load(write_file("calendar.yaml", big), err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_INT(c->calendar.n_holidays, 400);
+        CHECK_DATE(c->calendar.holidays[399], 2027, 3, 8); /* the 64th of 2027: 2 months of 28, then 8 */
+    }
+    dw_config_destroy(&c);
+}
+
+/* A good calendar: holidays on weekends are fine, lists may be empty or null,
+ * and dw_config_calendar_new counts with them. */
+static void test_calendar_loads(void)
+{
+    const char *text = "calendar:\n"
+                       "  holidays:\n"
+                       "    - 2026-10-01\n"     /* Thursday */
+                       "    - \"2026-10-02\"\n" /* Friday */
+                       "    - 2026-10-03\n"     /* Saturday: allowed, changes nothing */
+                       "    - 2026-10-04\n"     /* Sunday */
+                       "  workdays: [2026-09-20, 2026-10-10]\n";
+    char err[512] = "";
+    dw_config_t *c = dw_config_load(write_file("calendar.yaml", text), err, sizeof err);
+    CHECK(c != NULL);
+    if (!c) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    CHECK_INT(c->calendar.n_holidays, 4);
+    CHECK_DATE(c->calendar.holidays[0], 2026, 10, 1);
+    CHECK_DATE(c->calendar.holidays[1], 2026, 10, 2);
+    CHECK_DATE(c->calendar.holidays[2], 2026, 10, 3);
+    CHECK_DATE(c->calendar.holidays[3], 2026, 10, 4);
+    CHECK_INT(c->calendar.n_workdays, 2);
+    CHECK_DATE(c->calendar.workdays[0], 2026, 9, 20);
+    CHECK_DATE(c->calendar.workdays[1], 2026, 10, 10);
+    dw_calendar_t *cal = dw_config_calendar_new(c);
+    CHECK(cal != NULL);
+    if (cal) {
+        CHECK(!dw_calendar_is_workday(cal, D(2026, 10, 2)));
+        CHECK(dw_calendar_is_workday(cal, D(2026, 10, 5))); /* not listed: a Monday like any other */
+        CHECK(dw_calendar_is_workday(cal, D(2026, 10, 10)));
+        CHECK_DATE(dw_calendar_add_workdays(cal, D(2026, 9, 30), 1), 2026, 10, 5);
+        CHECK_DATE(dw_calendar_add_workdays(cal, D(2026, 9, 18), 1), 2026, 9, 20);
+        /* (Wed 9-30, Sat 10-10]: Mon 10-5 .. Fri 10-9 and Saturday 10-10 */
+        CHECK_INT(dw_calendar_workdays_between(cal, D(2026, 9, 30), D(2026, 10, 10)), 6);
+    }
+    dw_calendar_destroy(&cal);
+    dw_config_destroy(&c);
+
+    c = dw_config_load(write_file("calendar.yaml", "calendar:\n  holidays: []\n  workdays:\n"), err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_INT(c->calendar.n_holidays, 0);
+        CHECK_INT(c->calendar.n_workdays, 0);
+        cal = dw_config_calendar_new(c);
+        CHECK(cal != NULL);
+        if (cal) /* plain weeks: Fri 2026-10-02 + 1 is Monday 10-5 */
+            CHECK_DATE(dw_calendar_add_workdays(cal, D(2026, 10, 2), 1), 2026, 10, 5);
+        dw_calendar_destroy(&cal);
+    }
+    dw_config_destroy(&c);
+}
+
 static void test_fixture_refusals(void)
 {
     static const struct {
@@ -534,6 +710,8 @@ static void test_reload_check(void)
     next->log_level = 0;
     next->n_sections = 3;
     snprintf(next->clock.as_of, sizeof next->clock.as_of, "2026-06-30");
+    next->calendar.n_holidays = 2;
+    next->calendar.workdays[0] = (dw_date_t){2027, 2, 6};
     CHECK(dw_config_reload_check(running, next, err, sizeof err));
     next->notify.pub_hwm = 5000; /* restart */
     CHECK(!dw_config_reload_check(running, next, err, sizeof err));
@@ -561,6 +739,9 @@ static void test_describe_and_kinds(void)
     CHECK(strstr(text, "\nintake.endpoint (endpoint; default \"tcp://127.0.0.1:7401\"; restart)\n") != NULL);
     CHECK(strstr(text, "\nlog.level (one of debug, info, warn, error; default \"info\"; reload)\n") != NULL);
     CHECK(strstr(text, "\nclock.as_of (date YYYY-MM-DD or empty; default \"\"; reload)\n") != NULL);
+    CHECK(strstr(text, "\ncalendar.holidays (list of at most 400 dates YYYY-MM-DD; default \"[]\"; reload)\n") != NULL);
+    CHECK(strstr(text, "\ncalendar.workdays (list of at most 400 Saturdays or Sundays YYYY-MM-DD; default \"[]\"; "
+                       "reload)\n") != NULL);
     CHECK(strstr(text, "\nsections (") != NULL);
     static const char *const keys[] = {
         "instance",
@@ -584,6 +765,8 @@ static void test_describe_and_kinds(void)
         "notify.retention_days",
         "notify.pub_hwm",
         "route.case_review_days",
+        "calendar.holidays",
+        "calendar.workdays",
         "clock.as_of",
         "analyze.tick_ms",
         "analyze.figures_interval_ms",
@@ -623,14 +806,16 @@ int main(void)
     test_refusals_keys();
     test_refusals_yaml();
     test_refusals_sections();
+    test_refusals_calendar();
+    test_calendar_loads();
     test_fixture_refusals();
     test_refusals_file();
     test_env_override();
     test_reload_check();
     test_describe_and_kinds();
 
-    static const char *const names[] = {"case.yaml", "every.yaml",  "empty.yaml", "fits.yaml",
-                                        "64.yaml",   "secret.yaml", "ok.yaml",    "bad.yaml"};
+    static const char *const names[] = {"case.yaml",   "every.yaml", "empty.yaml", "fits.yaml",    "64.yaml",
+                                        "secret.yaml", "ok.yaml",    "bad.yaml",   "calendar.yaml"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char p[128];
         snprintf(p, sizeof p, "%s/%s", tmpdir, names[i]);

@@ -2,20 +2,7 @@
  * value is worked out by hand in the comment beside it. */
 #include "dw_date.h"
 #include "dw_test.h"
-
-static dw_date_t D(int y, int m, int d)
-{
-    dw_date_t x = {y, m, d};
-    return x;
-}
-
-#define CHECK_DATE(got, y, m, d) \
-    do {                         \
-        dw_date_t g2_ = (got);   \
-        CHECK_INT(g2_.year, y);  \
-        CHECK_INT(g2_.month, m); \
-        CHECK_INT(g2_.day, d);   \
-    } while (0)
+#include "dw_test_date.h"
 
 static void test_leap_years(void)
 {
