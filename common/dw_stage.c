@@ -569,6 +569,8 @@ int dw_stage_run(dw_stage_t *self, int signal_fd)
                 dw_log_info(self->name, "signal %d: stopping", sig);
                 if (!self->need_resync)
                     (void)run_batch(self); /* what is in hand, and the cursors of skipped events */
+                if (self->handler.stop && !self->need_resync)
+                    self->handler.stop(self->ctx, self, self->pg);
                 return 0;
             }
         }

@@ -48,6 +48,10 @@ typedef struct dw_stage_handler {
     /* On SIGHUP: read what the stage may read again (e.g. a rule catalogue).
      * NULL: the stage says its configuration is read at start only. */
     void (*reload)(void *ctx, dw_stage_t *stage);
+    /* On a clean stop (SIGTERM/SIGINT), after the last batch, outside any
+     * transaction: write what the stage kept in memory (it may run a job).
+     * May be NULL. */
+    void (*stop)(void *ctx, dw_stage_t *stage, dw_pg_t *pg);
     /* Every tick_ms, outside any transaction. May be NULL. */
     void (*tick)(void *ctx, dw_stage_t *stage, dw_pg_t *pg);
     int tick_ms;

@@ -17,7 +17,6 @@
 /* An open alert as the table holds it (or will, once its figures are written). */
 typedef struct open_alert {
     int64_t alert_id;
-    int fiscal_year;
     char project_code[64], rule_id[40], subject[48], level[8];
     char expected[64], actual[64], thresholds[128], disposition[128], message[512];
     bool money;
@@ -142,7 +141,7 @@ static open_alert_t *store_add(dw_a_alerts_t *self, int fiscal_year, const char 
     if (!head)
         return NULL;
     open_alert_t *a = &self->items[self->n];
-    *a = (open_alert_t){.fiscal_year = fiscal_year, .next = *head};
+    *a = (open_alert_t){.next = *head};
     *head = ++self->n;
     snprintf(a->project_code, sizeof a->project_code, "%s", project_code);
     snprintf(a->rule_id, sizeof a->rule_id, "%s", rule_id);

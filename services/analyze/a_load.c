@@ -7,15 +7,8 @@
 
 #include "dw_log.h"
 
-/* Every statement takes $1 fiscal year, $2 the project codes (NULL: all), $3 the as-of date. */
-#define IN_SET "($2::text[] IS NULL OR project_code = ANY ($2::text[]))"
-
-static const char *const sql_projects =
-    "SELECT project_code FROM budget_lines WHERE fiscal_year = $1 AND " IN_SET
-    " UNION SELECT project_code FROM project_days WHERE fiscal_year = $1 AND pay_date <= $3 AND " IN_SET
-    " UNION SELECT project_code FROM target_declarations WHERE fiscal_year = $1 AND " IN_SET
-    " UNION SELECT project_code FROM monitor_reports WHERE fiscal_year = $1 AND submitted_date <= $3 AND " IN_SET
-    " ORDER BY 1";
+/* Every statement takes $1 fiscal year, $2 the project codes, $3 the as-of date. */
+#define IN_SET "project_code = ANY ($2::text[])"
 
 static const char *const sql_budget =
     "SELECT project_code, min(dept_code), min(project_name), coalesce(min(section_code), ''), sum(initial_fen), "
@@ -335,18 +328,13 @@ int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, s
     snprintf(year, sizeof year, "%d", fiscal_year);
     dw_date_format(as_of, date);
     dw_buf_t set = DW_BUF_INIT;
-    if (codes && dw_pg_text_array(&set, codes, n_codes) != 0) {
+    if (dw_pg_text_array(&set, codes, n_codes) != 0) {
         dw_buf_free(&set);
         return -1;
     }
-    const char *params[3] = {year, codes ? set.data : NULL, date};
+    const char *params[3] = {year, set.data, date};
     int rc = -1;
-    /* Codes given are the projects (every one came from a stored fact or
-     * document); without them, every project the year knows of. */
-    PGresult *res = codes ? NULL : run(pg, sql_projects, params);
-    if (!codes && !res)
-        goto out;
-    size_t n = codes ? n_codes : (size_t)PQntuples(res);
+    size_t n = n_codes;
     int bad = 0;
     /* one allocation for all (a project is large): no copying as they are added */
     if (out->n + n > out->cap) {
@@ -357,8 +345,7 @@ int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, s
         }
     }
     for (size_t r = 0; r < n && !bad; r++)
-        bad = dw_a_projects_add(out, fiscal_year, codes ? codes[r] : PQgetvalue(res, (int)r, 0)) == NULL;
-    PQclear(res);
+        bad = dw_a_projects_add(out, fiscal_year, codes[r]) == NULL;
     if (bad) {
         dw_log_error(NULL, "out of memory loading projects");
         goto out;

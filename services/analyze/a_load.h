@@ -26,9 +26,8 @@ typedef struct dw_a_projects {
     }
 
 /* The projects `codes[0..n_codes)` of fiscal_year (taken as given: a code
- * with nothing stored is a project with nothing), or every project the year
- * knows of — budget, payments, targets or forms — when codes is NULL, into
- * out, which must not hold them yet; payments and forms dated after as_of are
+ * with nothing stored is a project with nothing), into out, which must not
+ * hold them yet; payments and forms dated after as_of are
  * left out. 0, or -1 after logging. */
 int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, size_t n_codes, dw_date_t as_of,
                        dw_a_projects_t *out) __attribute__((warn_unused_result));

@@ -167,14 +167,11 @@ static void feed_incentives(dw_a_incentives_t **inc, const dw_a_projects_t *ps, 
     }
 }
 
-/* The projects codes[0..n) (every one of the year when codes is NULL) in
- * that order: the ones the cache holds from it, the others from the
- * database (which then join the cache). */
+/* The projects codes[0..n) in that order: the ones the cache holds from it,
+ * the others from the database (which then join the cache). */
 static int load_projects(dw_analyze_t *self, dw_pg_t *pg, int fiscal_year, const char *const *codes, size_t n,
                          dw_date_t counted_until, dw_a_projects_t *ps)
 {
-    if (!codes) /* a whole year is read from the database as it stands */
-        return dw_a_load_projects(pg, fiscal_year, NULL, 0, counted_until, ps);
     const char **missing = calloc(n + 1, sizeof *missing);
     if (!missing)
         return -1;
@@ -201,7 +198,7 @@ static int load_projects(dw_analyze_t *self, dw_pg_t *pg, int fiscal_year, const
 }
 
 /* Loads, evaluates and lays over the open alerts: the projects codes[0..n)
- * of one fiscal year (all of them when codes is NULL, a chunk at a time);
+ * of one fiscal year (a whole year a chunk at a time);
  * at a checkpoint (inc not NULL) they are also weighed for recommendations. */
 static int analyse_projects(dw_analyze_t *self, dw_stage_t *stage, dw_pg_t *pg, int fiscal_year,
                             const char *const *codes, size_t n, dw_date_t at, dw_a_incentives_t **inc, size_t *projects,
@@ -506,7 +503,12 @@ static int analyze_batch(void *ctx, dw_stage_t *stage, dw_pg_t *pg, const dw_eve
             rc = count_reconciliation(self, &bt, b);
         else { /* fact.budget and the documents: the project's budget, targets or form changed */
             const char *project = dw_obj_str(b, "project_code");
-            if (project)
+            /* A budget line may have moved here from another project, which
+             * the fact does not name: every cached position is read again
+             * (budget facts are few next to payments). */
+            if (strcmp(type, "fact.budget") == 0)
+                dw_a_cache_clear(self->cache);
+            else if (project)
                 dw_a_cache_forget(self->cache, (int)int_of(b, "fiscal_year"), project);
             rc = touch(&bt, int_of(b, "fiscal_year"), project);
         }
@@ -837,11 +839,27 @@ static int figures_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
     return dw_a_alerts_flush_old(self->alerts, pg);
 }
 
+/* Every figure a batch left to be written, before the service stops (a
+ * restart on the same day runs no day's analysis that would write them). */
+static int all_figures_job(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
+{
+    (void)stage;
+    dw_analyze_t *self = ctx;
+    return dw_a_alerts_flush(self->alerts, pg);
+}
+
+static void analyze_stop(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
+{
+    (void)pg;
+    if (dw_stage_run_job(stage, all_figures_job, ctx) != 0)
+        dw_log_warn(NULL, "figures of open alerts not written at the stop; the next payment or day's run writes them");
+}
+
 static void analyze_tick(void *ctx, dw_stage_t *stage, dw_pg_t *pg)
 {
     dw_analyze_t *self = ctx;
     if (dw_a_alerts_flush_due(self->alerts) && dw_stage_run_job(stage, figures_job, self) != 0)
-        dw_log_warn(NULL, "figures of open alerts not written; tried again at the next tick");
+        dw_log_warn(NULL, "figures of open alerts not written; the next payment or day's run writes them");
     char date[11];
     dw_date_format(as_of_date(self), date);
     if (strcmp(date, self->last_daily) != 0 && dw_stage_run_job(stage, daily_job, self) == 0) {
@@ -903,6 +921,7 @@ dw_stage_handler_t dw_analyze_handler(const dw_config_t *cfg)
                                 .after = analyze_after,
                                 .wants = analyze_wants,
                                 .reload = analyze_reload,
+                                .stop = analyze_stop,
                                 .tick = analyze_tick,
                                 .tick_ms = cfg->analyze.tick_ms};
 }

@@ -497,11 +497,9 @@ static bool apply_rule(const dw_v_setting_t *r, uint64_t bit, const dw_v_subject
     if (v->n_warnings < DW_V_MAX_WARNINGS) {
         /* a rule that flags is kept with the row (payments.flags): said at
          * debug, not once per payment of an over-budget project at info */
-        dw_log_level_t level = r->def->flag ? DW_LOG_DEBUG : DW_LOG_INFO;
-        if (dw_log_enabled(level)) {
-            char msg[512];
-            dw_log_write(level, key, "%s %s: %s", r->def->id, s->type, dw_v_render(r, &f, msg, sizeof msg));
-        }
+        char msg[512];
+        DW_LOG_AT(r->def->flag ? DW_LOG_DEBUG : DW_LOG_INFO, key, "%s %s: %s", r->def->id, s->type,
+                  dw_v_render(r, &f, msg, sizeof msg));
         v->warnings[v->n_warnings++] = r->def->id;
         if (r->def->flag)
             v->flags[v->n_flags++] = r->def->flag;

@@ -188,7 +188,7 @@ int dw_test_service_pid(const dw_harness_t *h, const char *name)
     return pid > 1 ? pid : -1;
 }
 
-static bool process_alive(int pid)
+bool dw_test_process_alive(int pid)
 {
     char path[64], line[512];
     snprintf(path, sizeof path, "/proc/%d/stat", pid);
@@ -205,12 +205,12 @@ static bool process_alive(int pid)
 int dw_test_stop_service(const dw_harness_t *h, const char *name)
 {
     int pid = dw_test_service_pid(h, name);
-    if (pid <= 1 || !process_alive(pid))
+    if (pid <= 1 || !dw_test_process_alive(pid))
         return 0;
     if (kill(pid, SIGTERM) != 0)
         return -1;
     for (int waited = 0; waited < 15000; waited += 50) {
-        if (!process_alive(pid))
+        if (!dw_test_process_alive(pid))
             return 0;
         dw_harness_sleep_ms(50);
     }

@@ -169,6 +169,8 @@ int dw_test_recv_ack(void *dealer, int timeout_ms, dw_test_ack_t *ack, char *mes
 struct dw_harness;
 /* The pid in <home>/run/<name>.pid, or -1. */
 int dw_test_service_pid(const struct dw_harness *h, const char *name);
+/* The process runs: it exists and is not a zombie nobody has reaped yet. */
+bool dw_test_process_alive(int pid);
 /* SIGTERM to a service (its pid file), then waits up to 15 s until it is
  * gone. 0 (also when it was not running), or -1 after printing why. */
 int dw_test_stop_service(const struct dw_harness *h, const char *name);

@@ -136,21 +136,6 @@ static int service_pid(const dw_harness_t *h, const char *name)
     return strstr(cmd, want) ? pid : -1;
 }
 
-/* Gone, or a zombie nobody has reaped yet. */
-static bool process_gone(int pid)
-{
-    char path[64], stat[512] = "";
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return true;
-    size_t n = fread(stat, 1, sizeof stat - 1, f);
-    fclose(f);
-    stat[n] = '\0';
-    const char *p = strrchr(stat, ')');
-    return p && p[1] == ' ' && p[2] == 'Z';
-}
-
 /* The forked killer: never touches the parent's ZeroMQ or PostgreSQL handles. */
 static void killer(dw_harness_t *h, chaos_shared_t *sh)
 {
@@ -176,7 +161,7 @@ static void killer(dw_harness_t *h, chaos_shared_t *sh)
             sh->kills[order[e]]++;
             fprintf(stderr, "chaos: SIGKILL to dw-%s (pid %d) at %zu of %d answered\n", name, pid,
                     __atomic_load_n(&sh->answered, __ATOMIC_RELAXED), PAYMENTS);
-            for (int waited = 0; waited < 5000 && !process_gone(pid); waited += 10)
+            for (int waited = 0; waited < 5000 && dw_test_process_alive(pid); waited += 10)
                 dw_harness_sleep_ms(10);
         } else {
             fprintf(stderr, "chaos: dw-%s is not running (pid file %d)\n", name, pid);

@@ -76,14 +76,7 @@ static dw_msg_t *declaration(const char *id, const char *dept, const char *proje
 static void target(dw_msg_t *m, const char *code, const char *level1, const char *level2, const char *op,
                    const char *target, const char *weight, bool cumulative)
 {
-    dw_obj_t *it = dw_obj_push_map(dw_msg_body(m), "indicators");
-    dw_obj_set_str(it, "code", code);
-    dw_obj_set_str(it, "level1", level1);
-    dw_obj_set_str(it, "level2", level2);
-    dw_obj_set_str(it, "name", code);
-    dw_obj_set_str(it, "operator", op);
-    dw_obj_set_str(it, strcmp(op, "qualitative") == 0 ? "target_text" : "target", target);
-    dw_obj_set_str(it, "weight", weight);
+    dw_obj_t *it = vf_target(m, code, level1, level2, code, op, target, weight);
     if (cumulative)
         dw_obj_set_bool(it, "cumulative", true);
 }

@@ -26,6 +26,7 @@
  * as revision 2 with a fourth notice, withdraws the recovery (0 left) without a notice, and leaves the
  * reward as it was. */
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,60 +71,32 @@ static dw_msg_t *payment(const char *id, const char *date, const char *dept, con
 
 static dw_msg_t *declaration(const char *id, const char *dept, const char *project)
 {
-    dw_msg_t *m = dw_msg_new("target.declaration", id, "portal", DW_TEST_TS);
-    dw_obj_t *b = dw_msg_body(m);
-    dw_obj_set_int(b, "fiscal_year", FY);
-    dw_obj_set_str(b, "dept_code", dept);
-    dw_obj_set_str(b, "project_code", project);
-    dw_obj_set_int(b, "version", 1);
-    dw_obj_set_str(b, "goal", "按期完成年度任务，服务对象满意度不低于90%");
-    return m;
+    return vf_declaration(id, project, dept, 1, "按期完成年度任务，服务对象满意度不低于90%");
 }
 
-/* A level (not cumulative) indicator "≥ target". */
+/* A level (not cumulative) indicator "≥ target", named by its code. */
 static void target(dw_msg_t *m, const char *code, const char *level1, const char *level2, const char *value,
                    const char *weight)
 {
-    dw_obj_t *it = dw_obj_push_map(dw_msg_body(m), "indicators");
-    dw_obj_set_str(it, "code", code);
-    dw_obj_set_str(it, "level1", level1);
-    dw_obj_set_str(it, "level2", level2);
-    dw_obj_set_str(it, "name", code);
-    dw_obj_set_str(it, "operator", "ge");
-    dw_obj_set_str(it, "target", value);
-    dw_obj_set_str(it, "weight", weight);
+    vf_target(m, code, level1, level2, code, "ge", value, weight);
 }
 
 /* The 1-9月 form. */
 static dw_msg_t *form(const char *id, const char *dept, const char *project, int64_t executed, int64_t projected,
                       const char *submitted)
 {
-    dw_msg_t *m = dw_msg_new("monitor.report", id, "portal", DW_TEST_TS);
-    dw_obj_t *b = dw_msg_body(m);
-    dw_obj_set_int(b, "fiscal_year", FY);
-    dw_obj_set_str(b, "dept_code", dept);
-    dw_obj_set_str(b, "project_code", project);
-    dw_obj_set_int(b, "period_month", 9);
-    dw_obj_set_int(b, "executed_fen", executed);
-    dw_obj_set_int(b, "projected_fen", projected);
-    dw_obj_set_str(b, "submitted_date", submitted);
-    dw_obj_set_array(b, "indicators");
+    dw_msg_t *m = vf_form(id, project, dept, 9, submitted);
+    dw_obj_set_int(dw_msg_body(m), "executed_fen", executed);
+    dw_obj_set_int(dw_msg_body(m), "projected_fen", projected);
     return m;
 }
 
 /* A row of the form; one not certain to be met carries a cause, its explanation and measures. */
 static void row(dw_msg_t *m, const char *code, const char *value, const char *projected, const char *likelihood)
 {
-    dw_obj_t *it = dw_obj_push_map(dw_msg_body(m), "indicators");
-    dw_obj_set_str(it, "code", code);
-    dw_obj_set_str(it, "value", value);
-    dw_obj_set_str(it, "projected", projected);
-    dw_obj_set_str(it, "likelihood", likelihood);
-    if (strcmp(likelihood, "certain") != 0) {
-        dw_obj_push_str(it, "causes", "funding");
-        dw_obj_set_str(it, "explanation", "资金到位较晚，改造工程推迟开工");
-        dw_obj_set_str(it, "measures", "四季度集中施工，按月通报进度");
-    }
+    bool certain = strcmp(likelihood, "certain") == 0;
+    vf_row(m, code, value, projected, likelihood, certain ? NULL : "funding",
+           certain ? NULL : "资金到位较晚，改造工程推迟开工", certain ? NULL : "四季度集中施工，按月通报进度");
 }
 
 static dw_msg_t *form_101(const char *id, int64_t executed, int64_t projected, const char *submitted)

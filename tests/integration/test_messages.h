@@ -104,8 +104,8 @@ static inline dw_msg_t *vf_declaration(const char *id, const char *project, cons
 }
 
 /* An indicator of a declaration; target NULL leaves it out (target_text is set for qualitative ones). */
-static inline void vf_target(dw_msg_t *m, const char *code, const char *level1, const char *level2, const char *name,
-                             const char *op, const char *target, const char *weight)
+static inline dw_obj_t *vf_target(dw_msg_t *m, const char *code, const char *level1, const char *level2,
+                                  const char *name, const char *op, const char *target, const char *weight)
 {
     dw_obj_t *it = dw_obj_push_map(dw_msg_body(m), "indicators");
     dw_obj_set_str(it, "code", code);
@@ -118,6 +118,7 @@ static inline void vf_target(dw_msg_t *m, const char *code, const char *level1, 
     else if (target)
         dw_obj_set_str(it, "target", target);
     dw_obj_set_str(it, "weight", weight);
+    return it;
 }
 
 static inline dw_msg_t *vf_form(const char *id, const char *project, const char *dept, int64_t period,

@@ -282,9 +282,11 @@ static void test_div_paths_agree(void)
         dw_wide_t sn = W(0, 0, wn.limb[0], wn.limb[1], 0, 0, 0, 0), sd = W(0, 0, wd.limb[0], wd.limb[1], 0, 0, 0, 0);
         if (!dw_wide_div_round(&wn, &wd, &fast) || !dw_wide_div_round(&sn, &sd, &slow) || !same(fast, slow))
             disagree++;
-        /* and against the plain definition: q = floor(n/d), +1 when 2r >= d */
+        /* and against the plain definition: q = floor(n/d), +1 when 2r >= d,
+         * that is when r is above floor((d - 1) / 2) (written otherwise than
+         * the code under test writes it) */
         u128 q = n / d, r = n % d;
-        if (r >= d - r)
+        if (r > (d - 1) / 2)
             q++;
         if (!same(fast, dw_wide_of(q)))
             disagree++;
