@@ -34,6 +34,7 @@ typedef enum cfg_type {
     /* lists of real YYYY-MM-DD dates, each at most once, into dw_date_t[] and a size_t count */
     CT_DATES,         /* any day of the week */
     CT_WEEKEND_DATES, /* Saturdays and Sundays only */
+    CT_YEARLY_DATES,  /* at most one in each calendar year */
 } cfg_type_t;
 
 typedef struct cfg_key {
@@ -46,7 +47,7 @@ typedef struct cfg_key {
     const char *def;          /* the default, as it would be written in the file */
     bool reload;              /* a running service picks up a new value at reload */
     const char *doc;
-    size_t count_offset; /* CT_DATES, CT_WEEKEND_DATES: where the list's length lands */
+    size_t count_offset; /* date lists: where the list's length lands */
 } cfg_key_t;
 
 #define FIELD_SIZE(field) sizeof(((dw_config_t *)0)->field)
@@ -120,7 +121,23 @@ static const cfg_key_t cfg_keys[] = {
             "ZMQ_SNDHWM of the PUB socket, in messages"),
 
     KEY_INT("route.case_review_days", route.case_review_days, 1, 90, "10", true,
-            "calendar days a business section has to review a deviation case"),
+            "working days a business section has to review a deviation case (its first due date)"),
+    KEY_INT("route.remind_workdays", route.remind_workdays, 0, 20, "2", true,
+            "a reminder goes out this many working days before a due date (0 = on the due date itself)"),
+    KEY_INT("route.hold_ack_workdays", route.hold_ack_workdays, 1, 30, "2", true,
+            "working days the treasury has to confirm (treasury.hold_ack) a hold or release instruction"),
+    KEY_INT("route.tick_ms", route.tick_ms, 100, 600000, "1000", true, "how often dw-route looks at deadlines"),
+    KEY_TEXT(
+        "route.open_monitoring_rounds", CT_BOOL, route.open_monitoring_rounds, "true", true,
+        "when a monitoring round's period ends (analyze.rules_file's form rounds), open a monitoring form task for "
+        "each project of the year, due on the round's date; false: a form's document opens when the form arrives"),
+    KEY_DATES("route.budget_approved", CT_YEARLY_DATES, route.budget_approved, route.n_budget_approved, true,
+              "the days the People's Congress (人民代表大会) approved each year's budget, YYYY-MM-DD, at most one "
+              "per calendar year; the budget section approves targets within 20 days of it"),
+    KEY_DATES("route.accounts_approved", CT_YEARLY_DATES, route.accounts_approved, route.n_accounts_approved, true,
+              "the days the People's Congress approved a year's final accounts (决算), YYYY-MM-DD, at most one per "
+              "calendar year (the 2025 accounts are approved in 2026); the treasury approves self-evaluations "
+              "within 20 days of it"),
 
     KEY_DATES(
         "calendar.holidays", CT_DATES, calendar.holidays, calendar.n_holidays, true,
@@ -210,11 +227,15 @@ typedef struct loader {
     int section_line[DW_CFG_MAX_SECTIONS]; /* line of each section's code */
     dept_ref_t *depts;                     /* every dept of every section */
     size_t n_depts;
-    int holiday_line[DW_CFG_MAX_DATES]; /* line of each calendar.holidays date (CT_DATES) */
-    int workday_line[DW_CFG_MAX_DATES]; /* line of each calendar.workdays date (CT_WEEKEND_DATES) */
+    /* the line of each date of each date list, for "first at line N" */
+    int holiday_line[DW_CFG_MAX_DATES];      /* calendar.holidays */
+    int workday_line[DW_CFG_MAX_DATES];      /* calendar.workdays */
+    int budget_line[DW_CFG_MAX_DATES];       /* route.budget_approved */
+    int accounts_line[DW_CFG_MAX_DATES];     /* route.accounts_approved */
+    int key_departments_line;                /* where route.key_departments was set, 0 = not yet */
+    int key_year_line[DW_CFG_MAX_KEY_YEARS]; /* line of each route.key_departments year */
 } loader_t;
 
-/* "path:line: reason"; always returns false so callers can `return fail(...)`. */
 /* "path:line: reason"; always returns false so callers can `return fail(...)`. */
 #define fail(ld, line, ...) dw_yaml_fail((ld)->err, (ld)->errlen, (ld)->path, (line), __VA_ARGS__)
 
@@ -385,6 +406,7 @@ static bool set_value(dw_config_t *cfg, const cfg_key_t *key, const char *text, 
     }
     case CT_DATES:
     case CT_WEEKEND_DATES:
+    case CT_YEARLY_DATES:
         /* Only the default comes here (load_dates reads a list from the file). */
         if (strcmp(text, "[]") != 0) {
             set_err(why, whylen, "expected a list of dates YYYY-MM-DD, got \"%s\"", text);
@@ -408,7 +430,8 @@ static const char *expected(const cfg_key_t *key)
     case CT_ENUM: return "a name";
     case CT_DATE: return "a date";
     case CT_DATES:
-    case CT_WEEKEND_DATES: return "a list of dates";
+    case CT_WEEKEND_DATES:
+    case CT_YEARLY_DATES: return "a list of dates";
     case CT_ENDPOINT: return "an endpoint";
     default: return "text";
     }
@@ -482,16 +505,34 @@ static bool load_scalar_key(loader_t *ld, const cfg_key_t *key, yaml_node_t *kno
     return true;
 }
 
-/* A list of dates (calendar.holidays, calendar.workdays): each a real date,
- * none twice, and for CT_WEEKEND_DATES a Saturday or Sunday. That no date is
- * in both lists is checked once both are read (check_calendar). */
+static bool is_date_list(const cfg_key_t *key)
+{
+    return key->type == CT_DATES || key->type == CT_WEEKEND_DATES || key->type == CT_YEARLY_DATES;
+}
+
+/* Where the loader notes the line of each date of key's list. */
+static int *date_lines(loader_t *ld, const cfg_key_t *key)
+{
+    switch (key->offset) {
+    case offsetof(dw_config_t, calendar.workdays): return ld->workday_line;
+    case offsetof(dw_config_t, route.budget_approved): return ld->budget_line;
+    case offsetof(dw_config_t, route.accounts_approved): return ld->accounts_line;
+    default: assert(key->offset == offsetof(dw_config_t, calendar.holidays) && "a date list without its lines");
+    }
+    return ld->holiday_line;
+}
+
+/* A list of dates (calendar.holidays, calendar.workdays, route.*_approved):
+ * each a real date, none twice, for CT_WEEKEND_DATES a Saturday or Sunday,
+ * for CT_YEARLY_DATES none in the same year as another. That no date is in
+ * both calendar lists is checked once both are read (check_calendar). */
 static bool load_dates(loader_t *ld, const cfg_key_t *key, yaml_node_t *knode, yaml_node_t *value)
 {
     if (!mark_key(ld, key, knode))
         return false;
     dw_date_t *dates = (dw_date_t *)((char *)ld->cfg + key->offset);
     size_t *n = (size_t *)((char *)ld->cfg + key->count_offset);
-    int *lines = key->type == CT_WEEKEND_DATES ? ld->workday_line : ld->holiday_line;
+    int *lines = date_lines(ld, key);
     if (is_null(value))
         return true; /* "holidays:" with every date commented out */
     if (value->type != YAML_SEQUENCE_NODE)
@@ -513,6 +554,15 @@ static bool load_dates(loader_t *ld, const cfg_key_t *key, yaml_node_t *knode, y
         for (size_t j = 0; j < *n; j++)
             if (dw_date_cmp(dates[j], d) == 0)
                 return fail(ld, line, "%s: %s is listed twice (first at line %d)", key->name, text, lines[j]);
+        /* one approval a year: a second one is a typo, and which of the two
+         * deadlines count from would be a guess */
+        for (size_t j = 0; key->type == CT_YEARLY_DATES && j < *n; j++)
+            if (dates[j].year == d.year) {
+                char first[11];
+                dw_date_format(dates[j], first);
+                return fail(ld, line, "%s: %s is a second date in %d (%s at line %d); at most one date per year",
+                            key->name, text, d.year, first, lines[j]);
+            }
         if (key->type == CT_WEEKEND_DATES && dw_calendar_weekday(d) < 6) {
             static const char *const days[] = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday"};
             return fail(ld, line, "%s: %s is a %s: a working weekend day must be a Saturday or Sunday", key->name, text,
@@ -526,6 +576,7 @@ static bool load_dates(loader_t *ld, const cfg_key_t *key, yaml_node_t *knode, y
 }
 
 static bool load_sections(loader_t *ld, yaml_node_t *value);
+static bool load_key_departments(loader_t *ld, yaml_node_t *knode, yaml_node_t *value);
 
 /* A mapping of keys under prefix ("" at the top, "intake" inside intake:). */
 static bool load_mapping(loader_t *ld, yaml_node_t *map, const char *prefix, int depth)
@@ -546,7 +597,7 @@ static bool load_mapping(loader_t *ld, yaml_node_t *map, const char *prefix, int
             return false;
 
         const cfg_key_t *key = find_key(name);
-        if (key && (key->type == CT_DATES || key->type == CT_WEEKEND_DATES)) {
+        if (key && is_date_list(key)) {
             if (!load_dates(ld, key, knode, value))
                 return false;
         } else if (key) {
@@ -554,6 +605,9 @@ static bool load_mapping(loader_t *ld, yaml_node_t *map, const char *prefix, int
                 return false;
         } else if (strcmp(name, "sections") == 0) {
             if (!load_sections(ld, value))
+                return false;
+        } else if (strcmp(name, "route.key_departments") == 0) {
+            if (!load_key_departments(ld, knode, value))
                 return false;
         } else if (is_group(name)) {
             if (is_null(value))
@@ -572,9 +626,11 @@ static bool load_mapping(loader_t *ld, yaml_node_t *map, const char *prefix, int
 
 /* ---- sections ---------------------------------------------------------- */
 
-static const char *const section_keys[] = {"code", "name", "kind", "depts", NULL};
+static const char *const section_keys[] = {"code", "name", "kind", "depts", "reviewers", NULL};
+#define N_SECTION_KEYS (sizeof section_keys / sizeof section_keys[0] - 1)
 
-/* Copies a scalar that must be non-empty text into a field of size n. */
+/* Copies a scalar that must be non-empty text into a field of size n; with
+ * code, only ASCII letters, digits, '_' and '-'. */
 static bool section_text(loader_t *ld, const char *label, const char *what, yaml_node_t *value, char *field, size_t n,
                          bool code)
 {
@@ -615,15 +671,42 @@ static bool load_depts(loader_t *ld, const char *label, size_t idx, yaml_node_t 
     return true;
 }
 
+/* The people who act for a section: names as actors sign them (any UTF-8
+ * text; libyaml has already refused bad UTF-8), none twice. */
+static bool load_reviewers(loader_t *ld, const char *label, dw_cfg_section_t *sec, yaml_node_t *value)
+{
+    if (is_null(value))
+        return true;
+    if (value->type != YAML_SEQUENCE_NODE)
+        return fail(ld, dw_yaml_line(value), "%s: reviewers: expected a list of names, got %s", label,
+                    dw_yaml_kind(value));
+    int lines[DW_CFG_MAX_REVIEWERS];
+    for (yaml_node_item_t *it = value->data.sequence.items.start; it < value->data.sequence.items.top; it++) {
+        yaml_node_t *r = node_at(ld, *it);
+        int line = dw_yaml_line(r);
+        if (sec->n_reviewers == DW_CFG_MAX_REVIEWERS)
+            return fail(ld, line, "%s: too many reviewers (at most %d)", label, DW_CFG_MAX_REVIEWERS);
+        char *field = sec->reviewers[sec->n_reviewers];
+        if (!section_text(ld, label, "reviewers", r, field, sizeof sec->reviewers[0], false))
+            return false;
+        for (size_t j = 0; j < sec->n_reviewers; j++)
+            if (strcmp(sec->reviewers[j], field) == 0)
+                return fail(ld, line, "%s: reviewers: \"%s\" is listed twice (first at line %d)", label, field,
+                            lines[j]);
+        lines[sec->n_reviewers++] = line;
+    }
+    return true;
+}
+
 static bool load_section(loader_t *ld, yaml_node_t *item, size_t idx)
 {
     char label[96];
     snprintf(label, sizeof label, "sections[%zu]", idx);
     if (item->type != YAML_MAPPING_NODE)
-        return fail(ld, dw_yaml_line(item), "%s: expected a mapping (code, name, kind, depts), got %s", label,
-                    dw_yaml_kind(item));
+        return fail(ld, dw_yaml_line(item), "%s: expected a mapping (code, name, kind, depts, reviewers), got %s",
+                    label, dw_yaml_kind(item));
 
-    yaml_node_t *found[4] = {NULL, NULL, NULL, NULL}, *found_key[4] = {NULL, NULL, NULL, NULL};
+    yaml_node_t *found[N_SECTION_KEYS] = {NULL}, *found_key[N_SECTION_KEYS] = {NULL};
     for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
         yaml_node_t *knode = node_at(ld, p->key);
         const char *k = scalar(knode);
@@ -634,8 +717,8 @@ static bool load_section(loader_t *ld, yaml_node_t *item, size_t idx)
             if (strcmp(k, section_keys[i]) == 0)
                 which = i;
         if (which < 0)
-            return fail(ld, dw_yaml_line(knode), "%s: unknown key \"%s\" (a section has code, name, kind, depts)",
-                        label, k);
+            return fail(ld, dw_yaml_line(knode),
+                        "%s: unknown key \"%s\" (a section has code, name, kind, depts, reviewers)", label, k);
         if (found[which])
             return fail(ld, dw_yaml_line(knode), "%s: duplicate key \"%s\" (first at line %d)", label, k,
                         dw_yaml_line(found_key[which]));
@@ -681,7 +764,7 @@ static bool load_section(loader_t *ld, yaml_node_t *item, size_t idx)
         if (!load_depts(ld, label, idx, found[3]))
             return false;
     }
-    return true;
+    return !found[4] || load_reviewers(ld, label, sec, found[4]);
 }
 
 static bool load_sections(loader_t *ld, yaml_node_t *value)
@@ -697,6 +780,113 @@ static bool load_sections(loader_t *ld, yaml_node_t *value)
         if (!load_section(ld, item, ld->cfg->n_sections))
             return false;
         ld->cfg->n_sections++;
+    }
+    return true;
+}
+
+/* ---- key departments -------------------------------------------------- */
+
+#define KEY_YEAR_MIN 2000 /* the wire contract's range of fiscal_year */
+#define KEY_YEAR_MAX 2100
+
+static const char *const key_year_keys[] = {"year", "depts", NULL};
+
+static bool load_key_year(loader_t *ld, yaml_node_t *item, size_t idx)
+{
+    char label[64];
+    snprintf(label, sizeof label, "route.key_departments[%zu]", idx);
+    if (item->type != YAML_MAPPING_NODE)
+        return fail(ld, dw_yaml_line(item), "%s: expected a mapping (year, depts), got %s", label, dw_yaml_kind(item));
+
+    yaml_node_t *found[2] = {NULL, NULL}, *found_key[2] = {NULL, NULL};
+    for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
+        yaml_node_t *knode = node_at(ld, p->key);
+        const char *k = scalar(knode);
+        if (!k)
+            return fail(ld, dw_yaml_line(knode), "%s: a key must be a plain name, got %s", label, dw_yaml_kind(knode));
+        int which = -1;
+        for (int i = 0; key_year_keys[i]; i++)
+            if (strcmp(k, key_year_keys[i]) == 0)
+                which = i;
+        if (which < 0)
+            return fail(ld, dw_yaml_line(knode), "%s: unknown key \"%s\" (an item has year, depts)", label, k);
+        if (found[which])
+            return fail(ld, dw_yaml_line(knode), "%s: duplicate key \"%s\" (first at line %d)", label, k,
+                        dw_yaml_line(found_key[which]));
+        found[which] = node_at(ld, p->value);
+        found_key[which] = knode;
+    }
+    for (int i = 0; i < 2; i++)
+        if (!found[i])
+            return fail(ld, dw_yaml_line(item), "%s: missing required key \"%s\"", label, key_year_keys[i]);
+
+    dw_cfg_key_year_t *ky = &ld->cfg->route.key_years[idx];
+    yaml_node_t *y = found[0];
+    int line = dw_yaml_line(y);
+    if (y->type != YAML_SCALAR_NODE)
+        return fail(ld, line, "%s: year: expected an integer, got %s", label, dw_yaml_kind(y));
+    const char *text = is_null(y) ? "" : scalar(y);
+    if (!text)
+        return fail(ld, line, "%s: year: value contains a NUL character", label);
+    int64_t year;
+    if (!parse_int(text, &year))
+        return fail(ld, line, "%s: year: expected an integer, got \"%s\"", label, text);
+    if (year < KEY_YEAR_MIN || year > KEY_YEAR_MAX)
+        return fail(ld, line, "%s: year: %" PRId64 " is out of range (%d..%d)", label, year, KEY_YEAR_MIN,
+                    KEY_YEAR_MAX);
+    for (size_t j = 0; j < idx; j++)
+        if (ld->cfg->route.key_years[j].year == (int)year)
+            return fail(ld, line, "%s: year %" PRId64 " is listed twice (first at line %d)", label, year,
+                        ld->key_year_line[j]);
+    ky->year = (int)year;
+    ld->key_year_line[idx] = line;
+
+    yaml_node_t *depts = found[1];
+    if (is_null(depts))
+        return true;
+    if (depts->type != YAML_SEQUENCE_NODE)
+        return fail(ld, dw_yaml_line(depts), "%s: depts: expected a list of dept codes, got %s", label,
+                    dw_yaml_kind(depts));
+    int lines[DW_CFG_MAX_DEPTS];
+    for (yaml_node_item_t *it = depts->data.sequence.items.start; it < depts->data.sequence.items.top; it++) {
+        yaml_node_t *d = node_at(ld, *it);
+        line = dw_yaml_line(d);
+        if (ky->n_depts == DW_CFG_MAX_DEPTS)
+            return fail(ld, line, "%s: too many depts (at most %d)", label, DW_CFG_MAX_DEPTS);
+        char *field = ky->depts[ky->n_depts];
+        if (!section_text(ld, label, "depts", d, field, sizeof ky->depts[0], true))
+            return false;
+        for (size_t j = 0; j < ky->n_depts; j++)
+            if (strcmp(ky->depts[j], field) == 0)
+                return fail(ld, line, "%s: dept \"%s\" is listed twice (first at line %d)", label, field, lines[j]);
+        lines[ky->n_depts++] = line;
+    }
+    return true;
+}
+
+/* route.key_departments: [{year: 2026, depts: ["103"]}, ...], each year once.
+ * Like a date list it may be written inside route: or as a dotted key, so a
+ * second setting is looked for across the two spellings. */
+static bool load_key_departments(loader_t *ld, yaml_node_t *knode, yaml_node_t *value)
+{
+    if (ld->key_departments_line)
+        return fail(ld, dw_yaml_line(knode), "duplicate key \"route.key_departments\" (first at line %d)",
+                    ld->key_departments_line);
+    ld->key_departments_line = dw_yaml_line(knode);
+    if (is_null(value))
+        return true;
+    if (value->type != YAML_SEQUENCE_NODE)
+        return fail(ld, dw_yaml_line(value), "route.key_departments: expected a list of {year, depts}, got %s",
+                    dw_yaml_kind(value));
+    dw_config_t *cfg = ld->cfg;
+    for (yaml_node_item_t *it = value->data.sequence.items.start; it < value->data.sequence.items.top; it++) {
+        yaml_node_t *item = node_at(ld, *it);
+        if (cfg->route.n_key_years == DW_CFG_MAX_KEY_YEARS)
+            return fail(ld, dw_yaml_line(item), "route.key_departments: too many years (at most %d)",
+                        DW_CFG_MAX_KEY_YEARS);
+        if (!load_key_year(ld, item, cfg->route.n_key_years))
+            return false;
+        cfg->route.n_key_years++;
     }
     return true;
 }
@@ -978,6 +1168,44 @@ const dw_cfg_section_t *dw_config_section_of_kind(const dw_config_t *cfg, dw_sec
     return NULL;
 }
 
+const dw_cfg_section_t *dw_config_section(const dw_config_t *cfg, const char *code)
+{
+    if (!cfg || !code)
+        return NULL;
+    for (size_t i = 0; i < cfg->n_sections; i++)
+        if (strcmp(cfg->sections[i].code, code) == 0)
+            return &cfg->sections[i];
+    return NULL;
+}
+
+bool dw_config_section_allows(const dw_cfg_section_t *s, const char *actor)
+{
+    if (!s || !actor)
+        return false;
+    if (s->n_reviewers == 0)
+        return true;
+    for (size_t i = 0; i < s->n_reviewers; i++)
+        if (strcmp(s->reviewers[i], actor) == 0)
+            return true;
+    return false;
+}
+
+bool dw_config_key_department(const dw_config_t *cfg, int fiscal_year, const char *dept_code)
+{
+    if (!cfg || !dept_code)
+        return false;
+    for (size_t i = 0; i < cfg->route.n_key_years; i++) {
+        const dw_cfg_key_year_t *ky = &cfg->route.key_years[i];
+        if (ky->year != fiscal_year)
+            continue;
+        for (size_t j = 0; j < ky->n_depts; j++)
+            if (strcmp(ky->depts[j], dept_code) == 0)
+                return true;
+        return false; /* each year is listed once */
+    }
+    return false;
+}
+
 static void describe_type(const cfg_key_t *key, char *out, size_t n)
 {
     char names[160];
@@ -997,8 +1225,16 @@ static void describe_type(const cfg_key_t *key, char *out, size_t n)
     case CT_WEEKEND_DATES:
         snprintf(out, n, "list of at most %" PRId64 " Saturdays or Sundays YYYY-MM-DD", key->max);
         return;
+    case CT_YEARLY_DATES:
+        snprintf(out, n, "list of at most %" PRId64 " dates YYYY-MM-DD, one per year", key->max);
+        return;
     }
     snprintf(out, n, "?");
+}
+
+static bool is_route_key(const cfg_key_t *key)
+{
+    return strncmp(key->name, "route.", 6) == 0;
 }
 
 void dw_config_describe(FILE *out)
@@ -1010,15 +1246,25 @@ void dw_config_describe(FILE *out)
         describe_type(key, type, sizeof type);
         fprintf(out, "%s (%s; default \"%s\"; %s)\n    %s\n", key->name, type, key->def,
                 key->reload ? "reload" : "restart", key->doc);
+        /* a list of maps has no row in the table; it goes with its group */
+        if (is_route_key(key) && (i + 1 == N_KEYS || !is_route_key(&cfg_keys[i + 1])))
+            fprintf(out,
+                    "route.key_departments (list of at most %d; default none; reload)\n"
+                    "    the departments under closer watch (重点绩效监控) each fiscal year: items {year: %d..%d, "
+                    "each year once, depts: their dept_codes (letters, digits, '_', '-'; at most %d)}; a key "
+                    "department's yellow alerts open deviation cases too\n",
+                    DW_CFG_MAX_KEY_YEARS, KEY_YEAR_MIN, KEY_YEAR_MAX, DW_CFG_MAX_DEPTS);
     }
     char names[160];
     list_names(section_kind_names, names, sizeof names);
     fprintf(out,
             "sections (list of at most %d; default none; reload)\n"
             "    the bureau's sections: code (letters, digits, '_', '-'), name, kind (%s),\n"
-            "    and for a business section depts: the dept_codes it looks after (at most %d; each dept in one "
-            "section)\n",
-            DW_CFG_MAX_SECTIONS, names, DW_CFG_MAX_DEPTS);
+            "    for a business section depts: the dept_codes it looks after (at most %d; each dept in one "
+            "section),\n"
+            "    and reviewers: the people who act for it, as they sign a workflow action (at most %d names, none "
+            "twice; none = anyone may act for it)\n",
+            DW_CFG_MAX_SECTIONS, names, DW_CFG_MAX_DEPTS, DW_CFG_MAX_REVIEWERS);
 }
 
 bool dw_config_reload_check(const dw_config_t *running, const dw_config_t *next, char *err, size_t errlen)
@@ -1036,6 +1282,7 @@ bool dw_config_reload_check(const dw_config_t *running, const dw_config_t *next,
         case CT_DATE: same = strncmp(a, b, key->size) == 0; break;
         case CT_DATES:
         case CT_WEEKEND_DATES:
+        case CT_YEARLY_DATES:
             same = memcmp(a, b, key->size) == 0 && memcmp((const char *)running + key->count_offset,
                                                           (const char *)next + key->count_offset, sizeof(size_t)) == 0;
             break;

@@ -20,10 +20,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define DW_CFG_MAX_SECTIONS 64
-#define DW_CFG_MAX_DEPTS    256 /* per section */
-#define DW_CFG_STR          256
-#define DW_CFG_MAX_DATES    400 /* per calendar list: a year has about 30 holidays, so years to spare */
+#define DW_CFG_MAX_SECTIONS  64
+#define DW_CFG_MAX_DEPTS     256 /* per section */
+#define DW_CFG_STR           256
+#define DW_CFG_MAX_DATES     400 /* per calendar list: a year has about 30 holidays, so years to spare */
+#define DW_CFG_MAX_REVIEWERS 64  /* per section */
+#define DW_CFG_MAX_KEY_YEARS 16  /* route.key_departments: years listed */
 
 typedef enum dw_section_kind {
     DW_SECTION_BUSINESS,      /* 业务股室 */
@@ -41,7 +43,18 @@ typedef struct dw_cfg_section {
     dw_section_kind_t kind;
     char depts[DW_CFG_MAX_DEPTS][32]; /* 对口: dept_codes this section looks after */
     size_t n_depts;
+    /* reviewers: the people who act for the section (审核人), as they sign an
+       action's actor; none listed = the section does not restrict who acts */
+    char reviewers[DW_CFG_MAX_REVIEWERS][64];
+    size_t n_reviewers;
 } dw_cfg_section_t;
+
+/* 重点绩效监控 (seed 001 §2.3): the departments under closer watch in a year. */
+typedef struct dw_cfg_key_year {
+    int year;
+    char depts[DW_CFG_MAX_DEPTS][32];
+    size_t n_depts;
+} dw_cfg_key_year_t;
 
 typedef struct dw_config {
     char path[DW_CFG_STR]; /* the file it came from */
@@ -82,8 +95,23 @@ typedef struct dw_config {
     } notify;
 
     struct {
-        int case_review_days; /* route.case_review_days: calendar days a business section has to review
-                                 a deviation case (its due date) */
+        int case_review_days;  /* route.case_review_days: working days a business section has to review
+                                  a deviation case (its first due date) */
+        int remind_workdays;   /* route.remind_workdays: a reminder this many working days before a due date */
+        int hold_ack_workdays; /* route.hold_ack_workdays: working days the treasury has to confirm an instruction */
+        int tick_ms;           /* route.tick_ms: how often deadlines are looked at */
+        bool open_monitoring_rounds; /* route.open_monitoring_rounds: each round's forms opened for every project */
+        /* route.budget_approved: the days the People's Congress approved each year's budget (one per year);
+           the budget section approves targets within 20 days of it */
+        dw_date_t budget_approved[DW_CFG_MAX_DATES];
+        size_t n_budget_approved;
+        /* route.accounts_approved: the days it approved each year's final accounts (a year's accounts are
+           approved the next year); the treasury approves self-evaluations within 20 days of it */
+        dw_date_t accounts_approved[DW_CFG_MAX_DATES];
+        size_t n_accounts_approved;
+        /* route.key_departments: list of {year, depts}; a key department's yellow alerts open cases too */
+        dw_cfg_key_year_t key_years[DW_CFG_MAX_KEY_YEARS];
+        size_t n_key_years;
     } route;
 
     struct {
@@ -134,6 +162,13 @@ void dw_config_file_path(const dw_config_t *cfg, const char *file, char *out, si
 const dw_cfg_section_t *dw_config_business_section(const dw_config_t *cfg, const char *dept_code);
 /* The first section of a kind, or NULL. */
 const dw_cfg_section_t *dw_config_section_of_kind(const dw_config_t *cfg, dw_section_kind_t kind);
+
+/* The section of that code, or NULL. */
+const dw_cfg_section_t *dw_config_section(const dw_config_t *cfg, const char *code);
+/* Whether actor may act for the section: it lists no reviewers, or names actor. */
+bool dw_config_section_allows(const dw_cfg_section_t *s, const char *actor);
+/* Whether dept_code is under 重点监控 in fiscal_year (route.key_departments). */
+bool dw_config_key_department(const dw_config_t *cfg, int fiscal_year, const char *dept_code);
 
 /* The working-day calendar of calendar.holidays and calendar.workdays; NULL
  * when out of memory. The caller destroys it. */

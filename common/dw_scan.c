@@ -359,3 +359,20 @@ dw_code_t dw_scan(const void *data, size_t size, const dw_limits_t *limits, dw_e
                             s.pos);
     return DW_OK;
 }
+
+void dw_utf8_cut(char *s, size_t max)
+{
+    size_t len = strlen(s);
+    size_t cut = len < max ? len : max;
+    /* back to the lead byte of the character the cut falls in or after */
+    size_t lead = cut;
+    while (lead > 0 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+        lead--;
+    if (lead > 0) {
+        unsigned char c = (unsigned char)s[lead - 1];
+        size_t need = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (cut - (lead - 1) < need)
+            cut = lead - 1; /* that character does not fit whole */
+    }
+    s[cut] = '\0';
+}

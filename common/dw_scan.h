@@ -50,4 +50,9 @@ dw_code_t dw_scan(const void *data, size_t size, const dw_limits_t *limits, dw_e
  * U+0000 is valid UTF-8: dw_scan refuses it separately (nul_char). */
 int dw_utf8_valid(const char *s, size_t n);
 
+/* Cuts valid UTF-8 text s to at most max bytes, on a character boundary (a
+ * text that snprintf truncated mid-character is mended by cutting it to its
+ * own length). */
+void dw_utf8_cut(char *s, size_t max);
+
 #endif

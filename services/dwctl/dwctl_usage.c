@@ -236,6 +236,125 @@ static const char dashboard_usage[] =
     "Exit status: 0, 2 a failure (the database, the rules file, a department with no\n"
     "project), 64 bad arguments.\n";
 
+static const char tasks_usage[] =
+    "usage: dwctl tasks --section CODE [--all] [--as-of YYYY-MM-DD] [--format text|csv]\n"
+    "                   [--config FILE] [--conninfo CONNINFO]\n"
+    "\n"
+    "The documents a section holds now (a department: its dept_code), soonest due\n"
+    "first, those without a due date last. A header line, then one line each:\n"
+    "  待办 biz_edu  截至 2026-04-01  在办 2 件，逾期 1 件\n"
+    "  deviation_case  DC-17  business_review（业务股室研判，提出处置建议）  部门 101\n"
+    "      项目 P2026-101-003  到期 2026-03-20  逾期 12 天  <title>\n"
+    "A document is overdue when its due date is before the as-of date.\n"
+    "\n"
+    "  --section CODE      the section's code (biz_edu), or a department's dept_code\n"
+    "  --all               also the closed documents the section held or acted on\n"
+    "                      (已办结 and the day, instead of the overdue flag)\n"
+    "  --as-of DATE        the business date overdue is judged at (default: clock.as_of\n"
+    "                      of --config, else today in Asia/Shanghai)\n"
+    "  --format FMT        text (default) or csv (UTF-8, a header row: doc_kind, doc_id,\n"
+    "                      state, state_title, round, dept_code, project_code, due_date,\n"
+    "                      overdue_days, closed_on, title)\n"
+    "  --config FILE       the dualwatch configuration, for clock.as_of and\n"
+    "                      database.conninfo\n"
+    "  --conninfo CONNINFO the database (libpq); default $DW_DATABASE_CONNINFO, then\n"
+    "                      database.conninfo of --config\n"
+    "\n"
+    "Reads only. Act on a document with dwctl act; see one with dwctl show.\n"
+    "Exit status: 0, 2 a failure (the database, the configuration), 64 bad arguments.\n";
+
+static const char show_usage[] =
+    "usage: dwctl show DOC_KIND DOC_ID [--config FILE] [--conninfo CONNINFO]\n"
+    "\n"
+    "One document as dw-route keeps it: title, fiscal year, department, project,\n"
+    "state (with its title in the procedure) and round, who holds it and by when,\n"
+    "who submitted this round, the disposition decided, the alert that opened it,\n"
+    "the treasury instruction, reminders and missed deadlines, when it was opened,\n"
+    "changed and closed. Then its history, one line per step: step, round, time,\n"
+    "actor, section and role, the action and the step's title, from → to, who holds\n"
+    "it next and the due date, with the opinion, comment and decision below it.\n"
+    "\n"
+    "DOC_KIND is one of target_declaration (绩效目标申报), monitor_report (绩效运行监控),\n"
+    "deviation_case (偏离处置), selfeval (绩效自评价), reevaluation (绩效再评价),\n"
+    "results_summary (绩效评价结果应用).\n"
+    "\n"
+    "  --config FILE       the dualwatch configuration, for database.conninfo\n"
+    "  --conninfo CONNINFO the database (libpq); default $DW_DATABASE_CONNINFO, then\n"
+    "                      database.conninfo of --config\n"
+    "\n"
+    "Reads only. Exit status: 0, 2 no such document or a failure, 64 bad arguments.\n";
+
+#define SENDING_OPTIONS                                                                      \
+    "  --endpoint EP       dw-intake's ROUTER (default tcp://127.0.0.1:7401)\n"              \
+    "  --ts MS             the message's ts (unix ms); default now. The same command\n"      \
+    "                      with the --ts printed after a failed try sends the same bytes,\n" \
+    "                      which dw-intake answers duplicate if it has them: never twice\n"  \
+    "  --timeout-ms MS     give up when no ack has come for MS ms (default 30000)\n"
+
+#define AFTER_THE_ACK                                                                       \
+    "The ack says what dw-intake did: stored (its seq), duplicate, or refused with a\n"     \
+    "code and a message. dw-route takes the action up after the ack and may still refuse\n" \
+    "it (the state does not allow it, the wrong role, the submitter approving their own\n"  \
+    "round, a return without a reason): then a reject.notice goes to dwctl, the refusal\n"  \
+    "is a row of rejects with stage route, and the document does not move. See\n"           \
+    "dwctl show DOC_KIND DOC_ID and dwctl rejects --src dwctl.\n"                           \
+    "Exit status: 0 stored or duplicate, 1 refused by dw-intake, 2 no ack or a failure,\n"  \
+    "64 bad arguments (nothing sent).\n"
+
+static const char act_usage[] =
+    "usage: dwctl act DOC_KIND DOC_ID ACTION --actor NAME --section CODE [--opinion TEXT]\n"
+    "                 [--comment TEXT] [--to-state STATE]\n"
+    "                 [--decision reduce_budget|adjust_targets|suspend] [--id ID] [options]\n"
+    "\n"
+    "Sends one workflow.action to dw-intake: ACTION (submit, pass, return, recall,\n"
+    "propose, decide, approve, publish, close ... as the document's procedure names\n"
+    "them) on the document DOC_KIND DOC_ID, taken by NAME for section CODE (a\n"
+    "department acts with its dept_code).\n"
+    "\n"
+    "  --actor NAME        who acts (操作人)\n"
+    "  --section CODE      the section the actor acts for (股室), or a dept_code\n"
+    "  --opinion TEXT      审核意见, the formal review opinion (a return needs one, or a\n"
+    "                      comment)\n"
+    "  --comment TEXT      备注\n"
+    "  --to-state STATE    with return: the earlier step it goes back to (default the\n"
+    "                      step before)\n"
+    "  --decision D        a deviation case's disposition: reduce_budget (调减预算并调整\n"
+    "                      绩效目标), adjust_targets (调整绩效目标), suspend (暂停实施并停止拨付)\n"
+    "  --id ID             the message id (default act-DOC_ID-ACTION-TS)\n" SENDING_OPTIONS "\n"
+    "The kind of document, the action (one people take in that procedure) and the\n"
+    "state of --to-state are checked before sending; to open a document use\n"
+    "dwctl reevaluate, open-case or summary.\n"
+    "\n" AFTER_THE_ACK;
+
+static const char reevaluate_usage[] =
+    "usage: dwctl reevaluate --year YYYY --dept CODE [--project CODE] --actor NAME\n"
+    "                        --section CODE --scope TEXT --schedule TEXT --method TEXT\n"
+    "                        --indicators TEXT [--comment TEXT] [--id DOC_ID] [options]\n"
+    "\n"
+    "Opens a 绩效再评价 (doc_kind reevaluation, action open) of a department, or of one\n"
+    "of its projects, with its plan: 评价范围 (--scope), 时间安排 (--schedule), 评价方法\n"
+    "(--method), 指标体系及评价标准 (--indicators). The document id is\n"
+    "RE-YYYY-DEPT[-PROJECT] unless --id gives one.\n"
+    "\n" SENDING_OPTIONS "\n" AFTER_THE_ACK;
+
+static const char open_case_usage[] =
+    "usage: dwctl open-case --year YYYY --dept CODE --project CODE --actor NAME\n"
+    "                       --section CODE [--comment TEXT] [--id DOC_ID] [options]\n"
+    "\n"
+    "Opens a 偏离处置 case on a project on demand (doc_kind deviation_case, action\n"
+    "open), as a business section does without waiting for a red alert. The document\n"
+    "id is DC-PROJECT-YYYYMMDD (today in Asia/Shanghai) unless --id gives one.\n"
+    "\n" SENDING_OPTIONS "\n" AFTER_THE_ACK;
+
+static const char summary_usage[] =
+    "usage: dwctl summary --year YYYY --actor NAME --section CODE [--comment TEXT]\n"
+    "                     [--id DOC_ID] [options]\n"
+    "\n"
+    "Opens the year's 绩效评价结果应用 summary (doc_kind results_summary, action open) for\n"
+    "the comprehensive section to draft and send to 局党组. The document id is RS-YYYY\n"
+    "unless --id gives one.\n"
+    "\n" SENDING_OPTIONS "\n" AFTER_THE_ACK;
+
 static const char all_usage[] = "usage: dwctl COMMAND [options]\n"
                                 "\n"
                                 "  send     send messages from YAML files to dw-intake\n"
@@ -246,6 +365,12 @@ static const char all_usage[] = "usage: dwctl COMMAND [options]\n"
                                 "  reanalyze  analyse a fiscal year again from the database\n"
                                 "  dashboard  a fiscal year's figures by department: execution, deviations, scores\n"
                                 "  config-keys  every configuration key: type, range, default, reload or restart\n"
+                                "  tasks    a section's documents (待办), soonest due first, overdue flagged\n"
+                                "  show     one document and every step it took\n"
+                                "  act      act on a document: submit, pass, return, propose, decide ...\n"
+                                "  reevaluate  open a 绩效再评价 with its plan\n"
+                                "  open-case   open a 偏离处置 case on a project\n"
+                                "  summary  open the year's 绩效评价结果应用 summary\n"
                                 "  help     this text, or `dwctl help COMMAND`\n";
 
 void dwctl_usage(FILE *out, const char *name)
@@ -264,6 +389,18 @@ void dwctl_usage(FILE *out, const char *name)
         fputs(reanalyze_usage, out);
     else if (name && strcmp(name, "dashboard") == 0)
         fputs(dashboard_usage, out);
+    else if (name && strcmp(name, "tasks") == 0)
+        fputs(tasks_usage, out);
+    else if (name && strcmp(name, "show") == 0)
+        fputs(show_usage, out);
+    else if (name && strcmp(name, "act") == 0)
+        fputs(act_usage, out);
+    else if (name && strcmp(name, "reevaluate") == 0)
+        fputs(reevaluate_usage, out);
+    else if (name && strcmp(name, "open-case") == 0)
+        fputs(open_case_usage, out);
+    else if (name && strcmp(name, "summary") == 0)
+        fputs(summary_usage, out);
     else if (name && strcmp(name, "config-keys") == 0)
         fputs("usage: dwctl config-keys\n"
               "\n"

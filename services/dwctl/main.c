@@ -17,6 +17,11 @@
  *                        序时进度, deviations, lights and scores
  *   dwctl config-keys    every configuration key with its type, range,
  *                        default and whether a reload picks it up
+ *   dwctl tasks          a section's open documents, soonest due first
+ *   dwctl show           one document and every step it took
+ *   dwctl act            a step of a document's procedure, through dw-intake
+ *   dwctl reevaluate, open-case, summary
+ *                        open a 绩效再评价, a 偏离处置 case, a year's 结果应用汇总
  *   dwctl help [CMD]     usage
  *
  * main only picks the subcommand; each lives in its own file. SIGINT and
@@ -30,11 +35,14 @@
 #include "dw_log.h"
 #include "dw_zmq.h"
 #include "dwctl.h"
+#include "dwctl_act.h"
 #include "dwctl_bench.h"
 #include "dwctl_dashboard.h"
 #include "dwctl_import.h"
 #include "dwctl_reanalyze.h"
 #include "dwctl_rejects.h"
+#include "dwctl_show.h"
+#include "dwctl_tasks.h"
 
 typedef int (*dwctl_cmd_fn)(const dwctl_ctx_t *ctx, int argc, char **argv);
 
@@ -56,7 +64,9 @@ static const struct {
 } commands[] = {
     {"send", dwctl_send_main},           {"watch", dwctl_watch_main},       {"bench", dwctl_bench_main},
     {"import", dwctl_import_main},       {"rejects", dwctl_rejects_main},   {"reanalyze", dwctl_reanalyze_main},
-    {"dashboard", dwctl_dashboard_main}, {"config-keys", config_keys_main},
+    {"dashboard", dwctl_dashboard_main}, {"config-keys", config_keys_main}, {"tasks", dwctl_tasks_main},
+    {"show", dwctl_show_main},           {"act", dwctl_act_main},           {"reevaluate", dwctl_reevaluate_main},
+    {"open-case", dwctl_open_case_main}, {"summary", dwctl_summary_main},
 };
 
 static int is_help(const char *arg)

@@ -68,6 +68,11 @@ static const dw_r_step_t td_steps[] = {
     {"approved", "publish", DEPT, "published", DEPT, NO_DUE, FX_PUBLISH, NO_REASON, "预算部门公开绩效目标"},
     {"approved", "overdue", SYS, "rectifying", DEPT, WD(10), FX_NOTICE, NO_REASON, "未及时公开，下达限期整改通知"},
     {"rectifying", "publish", DEPT, "published", DEPT, NO_DUE, FX_PUBLISH, NO_REASON, "预算部门整改后公开"},
+    /* a deviation case decided 调整绩效目标 (000 §13) sends the approved targets back for revision */
+    {"approved", "reopen", SYS, "revising", DEPT, WD(10), FX_NOTICE, NO_REASON,
+     "偏离处置决定调整绩效目标，退回预算部门修改"},
+    {"published", "reopen", SYS, "revising", DEPT, WD(10), FX_NOTICE, NO_REASON,
+     "偏离处置决定调整绩效目标，退回预算部门修改"},
     {"rectifying", "overdue", SYS, "referred", SYS, NO_DUE, FX_REFER, NO_REASON,
      "限期内整改不到位，移送主管部门和监察机关"},
 };

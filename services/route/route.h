@@ -1,17 +1,16 @@
-/* dw_route — the sections' workflow: who must act on what, by when.
+/* dw_route — the sections' workflow: who must act on what, by when, and
+ * what a decision does (seed 004, 000 §11-§14).
  *
- * The first procedures, from the alerts of dw-analyze (each task due a
- * configured number of days after the alert's as-of date, one per alert and
- * kind):
- *   - 偏离处置 (seed 000 §13): an alert that turns red (raised red, or
- *     escalated to red) opens a deviation case for the business section
- *     (业务股室) that looks after the department (对口);
- *   - 监控表退回: a form whose yellow or red indicator has no deviation cause
- *     (form_no_cause) goes back to the department through that section, and
- *     the department gets a notice with the rule's reason;
- *   - 国库对账不符: the comprehensive section (综合股) reviews, the treasury (国库)
- *     checks its feed.
- * The state machines of the later procedures grow from here. */
+ * dw-route reads two streams: dw-validate's (the workflow actions of the
+ * sections and departments, and the documents and facts that move a
+ * procedure: a target declaration, a monitoring form, a self-evaluation, a
+ * treasury hold_ack, a budget adjustment) and dw-analyze's (a red alert opens
+ * a deviation case, a cleared one closes it; a form without a cause goes back
+ * to its department; a failed reconciliation is checked). Each document moves
+ * by its procedure's table (r_procedure.h) through the engine (r_engine.h); a
+ * refused action is recorded in rejects (stage route) and told to its source
+ * on reject.<src>.; the clock (r_timers.h) sends reminders, finds missed
+ * dates and opens each monitoring round's forms. */
 #ifndef DW_ROUTE_H
 #define DW_ROUTE_H
 
@@ -22,6 +21,7 @@ typedef struct dw_route dw_route_t;
 
 dw_route_t *dw_route_new(const dw_config_t *cfg, dw_pg_t *pg);
 void dw_route_destroy(dw_route_t **self_p);
-const dw_stage_handler_t *dw_route_handler(void);
+/* The handler, its tick every route.tick_ms. */
+dw_stage_handler_t dw_route_handler(const dw_config_t *cfg);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "dw_date.h"
 #include "dw_log.h"
+#include "dw_scan.h"
 #include "v_sql.h"
 
 int64_t dw_v_int(const dw_obj_t *o, const char *field)
@@ -51,7 +52,7 @@ int dw_v_refuse(dw_v_batch_t *b, const dw_event_t *ev, const dw_msg_t *m, const 
     dw_buf_t text = DW_BUF_INIT;
     if (dw_buf_printf(&text, "%s %s", rule->def->id, message) != 0)
         return -1;
-    dw_v_utf8_cut(text.data, sizeof notice_msg - 1); /* the contract's 256 bytes */
+    dw_utf8_cut(text.data, sizeof notice_msg - 1); /* the contract's 256 bytes */
     memcpy(notice_msg, text.data, strlen(text.data) + 1);
     dw_buf_free(&text);
     snprintf(field, sizeof field, "%s", f->field);

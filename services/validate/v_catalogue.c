@@ -1,4 +1,5 @@
 #include "v_catalogue.h"
+#include "dw_scan.h"
 #include "dw_yaml.h"
 
 #include <stdarg.h>
@@ -533,17 +534,6 @@ void dw_v_catalogue_apply_one(const dw_v_catalogue_t *self, const char *id, cons
         (void)apply_rule(r, type_bit(s), s, key, v);
 }
 
-void dw_v_utf8_cut(char *s, size_t max)
-{
-    size_t len = strlen(s);
-    if (len <= max)
-        return;
-    size_t cut = max;
-    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-        cut--;
-    s[cut] = '\0';
-}
-
 char *dw_v_render(const dw_v_setting_t *rule, const dw_v_finding_t *f, char *out, size_t n)
 {
     dw_buf_t b = DW_BUF_INIT;
@@ -567,7 +557,7 @@ char *dw_v_render(const dw_v_setting_t *rule, const dw_v_finding_t *f, char *out
     }
     /* cut before copying: snprintf would cut inside a character */
     if (rc == 0 && b.data)
-        dw_v_utf8_cut(b.data, n - 1);
+        dw_utf8_cut(b.data, n - 1);
     snprintf(out, n, "%s", rc == 0 && b.data ? b.data : "");
     dw_buf_free(&b);
     return out;

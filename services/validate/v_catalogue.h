@@ -83,7 +83,4 @@ void dw_v_catalogue_apply_one(const dw_v_catalogue_t *self, const char *id, cons
  * a character boundary to fit n bytes. Returns out. */
 char *dw_v_render(const dw_v_setting_t *rule, const dw_v_finding_t *f, char *out, size_t n);
 
-/* Cuts s (in place) to at most max bytes at a UTF-8 character boundary. */
-void dw_v_utf8_cut(char *s, size_t max);
-
 #endif

@@ -6,6 +6,7 @@
 
 #include "dw_date.h"
 #include "dw_money.h"
+#include "dw_scan.h"
 #include "v_catalogue.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -33,8 +34,8 @@ static bool found(dw_v_finding_t *f, const char *field, const char *value, const
     snprintf(f->field, sizeof f->field, "%s", field);
     snprintf(f->value, sizeof f->value, "%s", value);
     snprintf(f->expected, sizeof f->expected, "%s", expected);
-    dw_v_utf8_cut(f->value, sizeof f->value - 1);
-    dw_v_utf8_cut(f->expected, sizeof f->expected - 1);
+    dw_utf8_cut(f->value, sizeof f->value - 1);
+    dw_utf8_cut(f->expected, sizeof f->expected - 1);
     return true;
 }
 
@@ -150,8 +151,11 @@ bool dw_v_check_section_known(const dw_v_subject_t *s, dw_v_finding_t *f)
     if (!code || s->cfg->n_sections == 0)
         return false; /* nothing to check against */
     /* a budget line is looked after by a business section; a workflow
-     * action may come from any section */
+     * action may come from any section, or from a department acting on its
+     * own documents under its dept_code (one a business section looks after) */
     bool business_only = is(s, "budget.allocation");
+    if (!business_only && dw_config_business_section(s->cfg, code))
+        return false;
     const char *names[DW_CFG_MAX_SECTIONS];
     size_t n = 0;
     for (size_t i = 0; i < s->cfg->n_sections; i++) {

@@ -75,11 +75,13 @@ typedef struct hold_range {
     size_t first, n;
 } hold_range_t;
 
-/* The treasury's confirmed holds and releases of the run's projects, one
- * statement: *acks grouped by project, each group in effect order, ranges
- * from project code to its group. A hold_ack run earlier in the batch is
- * already in the table (same transaction), so it counts for the payments
- * that follow it. */
+/* The holds and releases of the run's projects — dw-route's treasury
+ * instructions (a payment is flagged from the day a hold is issued, before
+ * the treasury confirms it) and the treasury's hold_acks — one statement:
+ * *acks grouped by project, each group in effect order (the same day: in the
+ * order they were written), ranges from project code to its group. A
+ * hold_ack run earlier in the batch is already in the table (same
+ * transaction), so it counts for the payments that follow it. */
 static int load_hold_acks(dw_pg_t *pg, const dw_v_strs_t *projects, dw_v_hold_ack_t **acks, dw_strmap_t *ranges)
 {
     dw_buf_t arr = DW_BUF_INIT;
@@ -89,8 +91,11 @@ static int load_hold_acks(dw_pg_t *pg, const dw_v_strs_t *projects, dw_v_hold_ac
         goto out;
     const char *p[1] = {arr.data};
     PGresult *res = dw_pg_query(pg, "validate",
-                                "SELECT project_code, action, effective_date::text FROM hold_acks "
-                                "WHERE project_code = ANY($1::text[]) ORDER BY project_code, effective_date, inbox_seq",
+                                "SELECT project_code, action, effective_date::text FROM ("
+                                "SELECT project_code, action, effective_date, stored_at AS at FROM hold_acks "
+                                "WHERE project_code = ANY($1::text[]) UNION ALL "
+                                "SELECT project_code, action, issued_on, issued_at FROM treasury_instructions "
+                                "WHERE project_code = ANY($1::text[])) h ORDER BY project_code, effective_date, at",
                                 1, p);
     if (!res)
         goto out;

@@ -96,7 +96,14 @@ int main(void)
     dw_harness_text(&h, "SELECT string_agg(topic, ' ' ORDER BY seq) FROM outbox WHERE stream = 'alert'", topics,
                     sizeof topics);
     CHECK_STR(topics, "alert.red.compliance.101. alert.green.compliance.101. alert.red.compliance.101.");
-    CHECK_INT(dw_harness_wait_int(&h, "SELECT count(*) FROM tasks", 2, 10000), 2);
+    /* a deviation case for each red alert; the first closed when its alert cleared */
+    CHECK_INT(dw_harness_wait_int(&h, "SELECT count(*) FROM tasks WHERE kind = 'deviation_case'", 2, 10000), 2);
+    CHECK_INT(
+        dw_harness_wait_int(&h,
+                            "SELECT count(*) FROM documents WHERE doc_kind = 'deviation_case' AND "
+                            "((alert_id = 1 AND state = 'closed') OR (alert_id = 2 AND state = 'business_review'))",
+                            2, 10000),
+        2);
 
     zmq_close(dealer);
     CHECK_INT(dw_harness_stop(&h, dw_test_failures > 0), 0); /* no sanitizer report from any service */

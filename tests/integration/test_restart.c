@@ -120,7 +120,7 @@ int main(void)
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM payments"), 3);
     CHECK_INT(dw_harness_int(&h, "SELECT sum(amount_fen) FROM payments"), 140000000);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM alerts"), 1);
-    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM tasks"), 1);
+    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM tasks WHERE kind = 'deviation_case'"), 1);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM outbox"), 2);
     CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM stage_events WHERE stage = 'validate'"), 4);
     CHECK_INT(dw_harness_int(&h, "SELECT seq FROM stage_cursors WHERE stage = 'validate' AND upstream = 'intake'"), 4);

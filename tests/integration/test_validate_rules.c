@@ -359,7 +359,12 @@ int main(void)
     EXPECT_FACT_FLAGS(&h, "GK-H-0001", "");
 
     static char notices[65536];
-    CHECK_INT(vf_collect_notices(sub, notices, sizeof notices, 2000), N_REFUSALS);
+    /* and one from dw-route: WA-1 passes every rule of dw-validate but names no document in the workflow */
+    CHECK_INT(vf_collect_notices(sub, notices, sizeof notices, 2000), N_REFUSALS + 1);
+    vf_expect_notice_at(__LINE__, notices, "WA-1", "WA-1|reject.dwctl.|rule_violation|body.action|W-DOC-001 ");
+    CHECK_INT(dw_harness_int(&h, "SELECT count(*) FROM rejects WHERE stage = 'route' AND id = 'WA-1' "
+                                 "AND rule_id = 'W-DOC-001'"),
+              1);
     for (size_t i = 0; i < N_REFUSALS; i++) {
         /* "id|reject.<src>.|code|field|<rule> " from "rule|code|field|..." */
         const char *w = refusals[i].want;

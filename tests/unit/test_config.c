@@ -70,6 +70,9 @@ static void check_default_values(const dw_config_t *c)
     CHECK_INT(c->notify.retention_days, 400);
     CHECK_INT(c->notify.pub_hwm, 100000);
     CHECK_INT(c->route.case_review_days, 10);
+    CHECK_INT(c->route.remind_workdays, 2);
+    CHECK_INT(c->route.hold_ack_workdays, 2);
+    CHECK_INT(c->route.tick_ms, 1000);
     CHECK_STR(c->clock.as_of, "");
 }
 
@@ -84,8 +87,13 @@ static void test_defaults(void)
     CHECK_INT(c->n_sections, 0);
     CHECK_INT(c->calendar.n_holidays, 0);
     CHECK_INT(c->calendar.n_workdays, 0);
+    CHECK_INT(c->route.n_budget_approved, 0);
+    CHECK_INT(c->route.n_accounts_approved, 0);
+    CHECK_INT(c->route.n_key_years, 0);
     CHECK(dw_config_business_section(c, "101") == NULL);
     CHECK(dw_config_section_of_kind(c, DW_SECTION_TREASURY) == NULL);
+    CHECK(dw_config_section(c, "biz_edu") == NULL);
+    CHECK(!dw_config_key_department(c, 2026, "103"));
     dw_config_destroy(&c);
     CHECK(c == NULL);
     dw_config_destroy(&c); /* NULL is fine */
@@ -132,6 +140,34 @@ static void test_deploy_file(void)
     CHECK_STR(c->sections[1].depts[0], "102");
     CHECK_STR(c->sections[1].depts[1], "103");
     CHECK_STR(c->sections[2].depts[0], "104");
+    /* two reviewers for each business section and the comprehensive section, one for the others */
+    static const size_t n_reviewers[] = {2, 2, 2, 2, 1, 1, 1, 1, 1};
+    for (size_t i = 0; i < 9; i++)
+        CHECK_INT(c->sections[i].n_reviewers, n_reviewers[i]);
+    CHECK_STR(c->sections[0].reviewers[0], "张明");
+    CHECK_STR(c->sections[0].reviewers[1], "李华");
+    CHECK_STR(c->sections[3].reviewers[0], "王芳");
+    CHECK_STR(c->sections[3].reviewers[1], "赵强");
+    CHECK_STR(c->sections[4].reviewers[0], "陈静");
+    CHECK_STR(c->sections[5].reviewers[0], "刘洋");
+    CHECK_STR(c->sections[8].reviewers[0], "周局长");
+    CHECK(dw_config_section(c, "treasury") == &c->sections[5]);
+    CHECK(dw_config_section_allows(dw_config_section(c, "biz_edu"), "李华"));
+    CHECK(!dw_config_section_allows(dw_config_section(c, "biz_edu"), "王芳")); /* 综合股's, not 教科文股's */
+    CHECK(dw_config_section_allows(dw_config_section(c, "leadership"), "周局长"));
+
+    /* the route's sample year: 2026's budget approved 16 January, 2025's accounts 27 August 2026 */
+    CHECK_INT(c->route.n_budget_approved, 1);
+    CHECK_DATE(c->route.budget_approved[0], 2026, 1, 16);
+    CHECK_INT(c->route.n_accounts_approved, 1);
+    CHECK_DATE(c->route.accounts_approved[0], 2026, 8, 27);
+    CHECK_INT(c->route.n_key_years, 1);
+    CHECK_INT(c->route.key_years[0].year, 2026);
+    CHECK_INT(c->route.key_years[0].n_depts, 1);
+    CHECK_STR(c->route.key_years[0].depts[0], "103");
+    CHECK(dw_config_key_department(c, 2026, "103"));
+    CHECK(!dw_config_key_department(c, 2026, "102"));
+    CHECK(!dw_config_key_department(c, 2027, "103"));
 
     /* 对口: who looks after each sample department */
     check_section(dw_config_business_section(c, "101"), "biz_edu", "教科文股", DW_SECTION_BUSINESS, 1);
@@ -231,6 +267,18 @@ static void test_every_key(void)
                        "  pub_hwm: 1000\n"
                        "route:\n"
                        "  case_review_days: 90\n"
+                       "  remind_workdays: 0\n"
+                       "  hold_ack_workdays: 30\n"
+                       "  tick_ms: 600000\n"
+                       "  budget_approved: [2026-01-16, \"2027-01-20\"]\n"
+                       "  accounts_approved:\n"
+                       "    - 2026-08-27\n"
+                       "    - 2025-12-31\n" /* one a year, in any order */
+                       "  key_departments:\n"
+                       "    - {year: 2026, depts: [\"103\", \"104\"]}\n"
+                       "    - year: 2100\n"
+                       "      depts: []\n"
+                       "    - {depts: ~, year: \"2000\"}\n"
                        "calendar:\n"
                        "  holidays: [2027-01-01, \"2027-01-02\"]\n"
                        "  workdays:\n"
@@ -265,6 +313,24 @@ static void test_every_key(void)
     CHECK_INT(c->notify.retention_days, 3650);
     CHECK_INT(c->notify.pub_hwm, 1000);
     CHECK_INT(c->route.case_review_days, 90);
+    CHECK_INT(c->route.remind_workdays, 0);
+    CHECK_INT(c->route.hold_ack_workdays, 30);
+    CHECK_INT(c->route.tick_ms, 600000);
+    CHECK_INT(c->route.n_budget_approved, 2);
+    CHECK_DATE(c->route.budget_approved[0], 2026, 1, 16);
+    CHECK_DATE(c->route.budget_approved[1], 2027, 1, 20);
+    CHECK_INT(c->route.n_accounts_approved, 2);
+    CHECK_DATE(c->route.accounts_approved[0], 2026, 8, 27);
+    CHECK_DATE(c->route.accounts_approved[1], 2025, 12, 31);
+    CHECK_INT(c->route.n_key_years, 3);
+    CHECK_INT(c->route.key_years[0].year, 2026);
+    CHECK_INT(c->route.key_years[0].n_depts, 2);
+    CHECK_STR(c->route.key_years[0].depts[0], "103");
+    CHECK_STR(c->route.key_years[0].depts[1], "104");
+    CHECK_INT(c->route.key_years[1].year, 2100);
+    CHECK_INT(c->route.key_years[1].n_depts, 0);
+    CHECK_INT(c->route.key_years[2].year, 2000);
+    CHECK_INT(c->route.key_years[2].n_depts, 0);
     CHECK_STR(c->clock.as_of, "2028-02-29");
     CHECK_INT(c->calendar.n_holidays, 2);
     CHECK_DATE(c->calendar.holidays[0], 2027, 1, 1);
@@ -370,14 +436,15 @@ static void test_refusals_yaml(void)
 static void test_refusals_sections(void)
 {
     EXPECT_REFUSAL("sections:\n  code: a\n", 2, "sections: expected a list of sections, got a mapping");
-    EXPECT_REFUSAL("sections:\n  - biz_edu\n", 2, "sections[0]: expected a mapping (code, name, kind, depts)");
+    EXPECT_REFUSAL("sections:\n  - biz_edu\n", 2,
+                   "sections[0]: expected a mapping (code, name, kind, depts, reviewers), got a scalar");
     EXPECT_REFUSAL("sections:\n  - name: A\n    kind: budget\n", 2, "sections[0]: missing required key \"code\"");
     EXPECT_REFUSAL("sections:\n  - code: a\n    kind: budget\n", 2, "sections[0]: missing required key \"name\"");
     EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n", 2, "sections[0]: missing required key \"kind\"");
     EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    kind: budget\n  - code: b\n    name: B\n", 5,
                    "sections[1]: missing required key \"kind\"");
     EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    kind: budget\n    dept: [\"1\"]\n", 5,
-                   "sections[0]: unknown key \"dept\"");
+                   "sections[0]: unknown key \"dept\" (a section has code, name, kind, depts, reviewers)");
     EXPECT_REFUSAL("sections:\n  - code: a\n    name: A\n    code: b\n    kind: budget\n", 4,
                    "sections[0]: duplicate key \"code\" (first at line 2)");
     EXPECT_REFUSAL("sections:\n  - code: a b\n    name: A\n    kind: budget\n", 2,
@@ -454,6 +521,261 @@ static void test_refusals_sections(void)
     for (int i = 0; i < 257; i++)
         n += (size_t)snprintf(big + n, sizeof big - n, "      - \"d%d\"\n", i);
     EXPECT_REFUSAL(big, 262, "section \"a\": too many depts (at most 256)");
+}
+
+/* sections[].reviewers: names, none twice in a section, each 1..63 bytes. */
+static void test_refusals_reviewers(void)
+{
+#define SECTION_A "sections:\n  - code: a\n    name: A\n    kind: budget\n" /* lines 1-4 */
+    EXPECT_REFUSAL(SECTION_A "    reviewers: 张明\n", 5,
+                   "section \"a\": reviewers: expected a list of names, got a scalar");
+    EXPECT_REFUSAL(SECTION_A "    reviewers: {name: 张明}\n", 5,
+                   "section \"a\": reviewers: expected a list of names, got a mapping");
+    EXPECT_REFUSAL(SECTION_A "    reviewers:\n"
+                             "      - 张明\n" /* 6 */
+                             "      - 李华\n"
+                             "      - 张明\n", /* 8 */
+                   8, "section \"a\": reviewers: \"张明\" is listed twice (first at line 6)");
+    EXPECT_REFUSAL(SECTION_A "    reviewers: [\"\"]\n", 5, "section \"a\": reviewers: must not be empty");
+    EXPECT_REFUSAL(SECTION_A "    reviewers: [张明, ~]\n", 5, "section \"a\": reviewers: must not be empty");
+    EXPECT_REFUSAL(SECTION_A "    reviewers:\n      - [张明]\n", 6,
+                   "section \"a\": reviewers: expected text, got a list");
+    EXPECT_REFUSAL(SECTION_A "    reviewers: []\n    reviewers: [张明]\n", 6,
+                   "sections[0]: duplicate key \"reviewers\" (first at line 5)");
+    /* reviewers is char[64]: 21 three-byte characters (63 bytes) fit, 22 (66 bytes) do not */
+    char text[4096], name[80] = "";
+    for (int i = 0; i < 22; i++)
+        strcat(name, "张");
+    snprintf(text, sizeof text, SECTION_A "    reviewers: [李华, %s]\n", name);
+    EXPECT_REFUSAL(text, 5, "section \"a\": reviewers: value is too long (66 bytes, at most 63)");
+    name[63] = '\0';
+    snprintf(text, sizeof text, SECTION_A "    reviewers: [李华, %s]\n", name);
+    char err[512] = "";
+    dw_config_t *c = dw_config_load(write_file("fits.yaml", text), err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_INT(c->sections[0].n_reviewers, 2);
+        CHECK_INT(strlen(c->sections[0].reviewers[1]), 63);
+    }
+    dw_config_destroy(&c);
+
+    /* 65 reviewers, one per line from line 6: the 65th is on line 6 + 64 = 70 */
+    static char big[4096];
+    size_t n = (size_t)snprintf(big, sizeof big, SECTION_A "    reviewers:\n");
+    for (int i = 0; i < 65; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "      - r%d\n", i);
+    EXPECT_REFUSAL(big, 70, "section \"a\": too many reviewers (at most 64)");
+    /* 64 are fine; the same name may act for two sections; null is an empty list */
+    n = (size_t)snprintf(big, sizeof big, SECTION_A "    reviewers:\n");
+    for (int i = 0; i < 64; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "      - r%d\n", i);
+    snprintf(big + n, sizeof big - n,
+             "  - {code: b, name: B, kind: business, depts: [\"101\"], reviewers: [r0]}\n"
+             "  - {code: c, name: C, kind: treasury, reviewers: ~}\n");
+    c = dw_config_load(write_file("64.yaml", big), err, sizeof err);
+    CHECK(c != NULL);
+    if (!c) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    CHECK_INT(c->n_sections, 3);
+    CHECK_INT(c->sections[0].n_reviewers, 64);
+    CHECK_STR(c->sections[0].reviewers[63], "r63");
+    CHECK_INT(c->sections[1].n_reviewers, 1);
+    CHECK_STR(c->sections[1].reviewers[0], "r0");
+    CHECK_INT(c->sections[2].n_reviewers, 0);
+    dw_config_destroy(&c);
+#undef SECTION_A
+}
+
+/* The route's keys: ranges, one approval date a year, route.key_departments. */
+static void test_refusals_route(void)
+{
+    EXPECT_REFUSAL("route:\n  remind_workdays: 21\n", 2, "route.remind_workdays: 21 is out of range (0..20)");
+    EXPECT_REFUSAL("route:\n  remind_workdays: -1\n", 2, "route.remind_workdays: -1 is out of range (0..20)");
+    EXPECT_REFUSAL("route:\n  hold_ack_workdays: 0\n", 2, "route.hold_ack_workdays: 0 is out of range (1..30)");
+    EXPECT_REFUSAL("route:\n  hold_ack_workdays: 31\n", 2, "route.hold_ack_workdays: 31 is out of range (1..30)");
+    EXPECT_REFUSAL("route:\n  tick_ms: 99\n", 2, "route.tick_ms: 99 is out of range (100..600000)");
+    EXPECT_REFUSAL("route:\n  tick_ms: 600001\n", 2, "route.tick_ms: 600001 is out of range (100..600000)");
+    EXPECT_REFUSAL("route:\n  case_review_days: 91\n", 2, "route.case_review_days: 91 is out of range (1..90)");
+
+    /* approval dates: real dates, none twice, at most one in a calendar year */
+    EXPECT_REFUSAL("route:\n"
+                   "  budget_approved:\n"
+                   "    - 2026-01-16\n" /* 3 */
+                   "    - 2027-01-20\n"
+                   "    - 2026-03-01\n", /* 5 */
+                   5,
+                   "route.budget_approved: 2026-03-01 is a second date in 2026 (2026-01-16 at line 3); at most one "
+                   "date per year");
+    EXPECT_REFUSAL("route.accounts_approved: [2025-12-31,\n  2026-08-27, 2026-01-02]\n", 2,
+                   "route.accounts_approved: 2026-01-02 is a second date in 2026 (2026-08-27 at line 2); at most one "
+                   "date per year");
+    EXPECT_REFUSAL("route:\n  budget_approved: [2026-01-16, 2026-01-16]\n", 2,
+                   "route.budget_approved: 2026-01-16 is listed twice (first at line 2)");
+    EXPECT_REFUSAL("route:\n  budget_approved: [2026-02-30]\n", 2,
+                   "route.budget_approved: expected a date YYYY-MM-DD, got \"2026-02-30\"");
+    EXPECT_REFUSAL("route:\n  accounts_approved: 2026-08-27\n", 2,
+                   "route.accounts_approved: expected a list of dates YYYY-MM-DD, got a scalar");
+    EXPECT_REFUSAL("route:\n  budget_approved: []\nroute.budget_approved: [2026-01-16]\n", 3,
+                   "duplicate key \"route.budget_approved\" (first at line 2)");
+    /* the two lists are apart: the same day may be in both */
+    char err[512] = "";
+    dw_config_t *c = dw_config_load(
+        write_file("case.yaml", "route:\n  budget_approved: [2027-01-20]\n  accounts_approved: [2027-01-20]\n"), err,
+        sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_INT(c->route.n_budget_approved, 1);
+        CHECK_INT(c->route.n_accounts_approved, 1);
+    }
+    dw_config_destroy(&c);
+
+    /* route.key_departments */
+    EXPECT_REFUSAL("route:\n  key_departments: 2026\n", 2,
+                   "route.key_departments: expected a list of {year, depts}, got a scalar");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    year: 2026\n", 3,
+                   "route.key_departments: expected a list of {year, depts}, got a mapping");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - 2026\n", 3,
+                   "route.key_departments[0]: expected a mapping (year, depts), got a scalar");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: 2026, dept: [\"103\"]}\n", 3,
+                   "route.key_departments[0]: unknown key \"dept\" (an item has year, depts)");
+    EXPECT_REFUSAL("route:\n"
+                   "  key_departments:\n"
+                   "    - year: 2026\n"
+                   "      depts: [\"103\"]\n"
+                   "      name: 重点\n", /* 5 */
+                   5, "route.key_departments[0]: unknown key \"name\" (an item has year, depts)");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {depts: [\"103\"]}\n", 3,
+                   "route.key_departments[0]: missing required key \"year\"");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: 2026}\n", 3,
+                   "route.key_departments[0]: missing required key \"depts\"");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: 2026, year: 2027, depts: []}\n", 3,
+                   "route.key_departments[0]: duplicate key \"year\" (first at line 3)");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: 1999, depts: [\"103\"]}\n", 3,
+                   "route.key_departments[0]: year: 1999 is out of range (2000..2100)");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: 2101, depts: [\"103\"]}\n", 3,
+                   "route.key_departments[0]: year: 2101 is out of range (2000..2100)");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: 二〇二六, depts: [\"103\"]}\n", 3,
+                   "route.key_departments[0]: year: expected an integer, got \"二〇二六\"");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: [2026], depts: [\"103\"]}\n", 3,
+                   "route.key_departments[0]: year: expected an integer, got a list");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: , depts: [\"103\"]}\n", 3,
+                   "route.key_departments[0]: year: expected an integer, got \"\"");
+    EXPECT_REFUSAL("route:\n"
+                   "  key_departments:\n"
+                   "    - year: 2026\n" /* 3 */
+                   "      depts: [\"103\"]\n"
+                   "    - year: 2027\n"
+                   "      depts: [\"103\"]\n"
+                   "    - year: 2026\n" /* 7 */
+                   "      depts: [\"104\"]\n",
+                   7, "route.key_departments[2]: year 2026 is listed twice (first at line 3)");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: 2026, depts: \"103\"}\n", 3,
+                   "route.key_departments[0]: depts: expected a list of dept codes, got a scalar");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: 2026, depts: [\"10 3\"]}\n", 3,
+                   "route.key_departments[0]: depts: expected ASCII letters, digits, '_' and '-', got \"10 3\"");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: 2026, depts: [\"\"]}\n", 3,
+                   "route.key_departments[0]: depts: must not be empty");
+    EXPECT_REFUSAL("route:\n  key_departments:\n    - {year: 2026, depts: [\"1234567890123456789012345678901x\"]}\n", 3,
+                   "route.key_departments[0]: depts: value is too long (32 bytes, at most 31)");
+    EXPECT_REFUSAL("route:\n"
+                   "  key_departments:\n"
+                   "    - year: 2026\n"
+                   "      depts:\n"
+                   "        - \"103\"\n" /* 5 */
+                   "        - \"104\"\n"
+                   "        - \"103\"\n", /* 7 */
+                   7, "route.key_departments[0]: dept \"103\" is listed twice (first at line 5)");
+    EXPECT_REFUSAL("route:\n  key_departments: []\nroute.key_departments: []\n", 3,
+                   "duplicate key \"route.key_departments\" (first at line 2)");
+    EXPECT_REFUSAL("route.key_departments: []\nroute:\n  tick_ms: 100\n  key_departments:\n", 4,
+                   "duplicate key \"route.key_departments\" (first at line 1)");
+    EXPECT_REFUSAL("key_departments: []\n", 1, "unknown key \"key_departments\"");
+
+    /* 17 years, one per line from line 3: the 17th is on line 3 + 16 = 19 */
+    char big[2048];
+    size_t n = (size_t)snprintf(big, sizeof big, "route:\n  key_departments:\n");
+    for (int i = 0; i < 17; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "    - {year: %d, depts: [\"103\"]}\n", 2020 + i);
+    EXPECT_REFUSAL(big, 19, "route.key_departments: too many years (at most 16)");
+    /* 16 are fine */
+    n = (size_t)snprintf(big, sizeof big, "route:\n  key_departments:\n");
+    for (int i = 0; i < 16; i++)
+        n += (size_t)snprintf(big + n, sizeof big - n, "    - {year: %d, depts: [\"103\"]}\n", 2020 + i);
+    c = dw_config_load(write_file("case.yaml", big), err, sizeof err);
+    CHECK(c != NULL);
+    if (c) {
+        CHECK_INT(c->route.n_key_years, 16);
+        CHECK_INT(c->route.key_years[15].year, 2035);
+    }
+    dw_config_destroy(&c);
+
+    /* 257 depts in a year, one per line from line 5: the 257th is on line 5 + 256 = 261 */
+    static char depts[8192];
+    n = (size_t)snprintf(depts, sizeof depts, "route:\n  key_departments:\n    - year: 2026\n      depts:\n");
+    for (int i = 0; i < 257; i++)
+        n += (size_t)snprintf(depts + n, sizeof depts - n, "        - d%d\n", i);
+    EXPECT_REFUSAL(depts, 261, "route.key_departments[0]: too many depts (at most 256)");
+}
+
+/* The lookups dw-route uses, on a hand-made configuration. */
+static void test_lookups(void)
+{
+    const char *text = "sections:\n"
+                       "  - {code: biz_social, name: 社会保障股, kind: business, depts: [\"102\", \"103\"],\n"
+                       "     reviewers: [孙丽, 吴刚]}\n"
+                       "  - {code: budget, name: 预算股, kind: budget, reviewers: [陈静]}\n"
+                       "  - {code: comprehensive, name: 综合股, kind: comprehensive}\n"
+                       "route:\n"
+                       "  key_departments:\n"
+                       "    - {year: 2026, depts: [\"103\", \"104\"]}\n"
+                       "    - {year: 2027, depts: [\"102\"]}\n"
+                       "    - {year: 2028, depts: []}\n";
+    char err[512] = "";
+    dw_config_t *c = dw_config_load(write_file("case.yaml", text), err, sizeof err);
+    CHECK(c != NULL);
+    if (!c) {
+        fprintf(stderr, "%s\n", err);
+        return;
+    }
+    const dw_cfg_section_t *social = dw_config_section(c, "biz_social");
+    const dw_cfg_section_t *budget = dw_config_section(c, "budget");
+    const dw_cfg_section_t *comp = dw_config_section(c, "comprehensive");
+    CHECK(social == &c->sections[0]);
+    CHECK(budget == &c->sections[1]);
+    CHECK(comp == &c->sections[2]);
+    CHECK(dw_config_section(c, "Budget") == NULL); /* codes are exact */
+    CHECK(dw_config_section(c, "103") == NULL);    /* a department is no section */
+    CHECK(dw_config_section(c, "") == NULL);
+    CHECK(dw_config_section(c, NULL) == NULL);
+    CHECK(dw_config_section(NULL, "budget") == NULL);
+
+    CHECK(dw_config_section_allows(social, "孙丽"));
+    CHECK(dw_config_section_allows(social, "吴刚"));
+    CHECK(!dw_config_section_allows(social, "陈静")); /* the budget section's */
+    CHECK(!dw_config_section_allows(social, "孙"));   /* a prefix is not the name */
+    CHECK(!dw_config_section_allows(social, "孙丽 "));
+    CHECK(!dw_config_section_allows(social, ""));
+    CHECK(dw_config_section_allows(budget, "陈静"));
+    CHECK(!dw_config_section_allows(budget, "孙丽"));
+    CHECK(dw_config_section_allows(comp, "王芳")); /* lists none: anyone acts for it */
+    CHECK(dw_config_section_allows(comp, ""));
+    CHECK(!dw_config_section_allows(comp, NULL));
+    CHECK(!dw_config_section_allows(NULL, "孙丽"));
+    CHECK(!dw_config_section_allows(NULL, NULL));
+
+    CHECK(dw_config_key_department(c, 2026, "103"));
+    CHECK(dw_config_key_department(c, 2026, "104")); /* looked after by no section: still listed */
+    CHECK(!dw_config_key_department(c, 2026, "102"));
+    CHECK(dw_config_key_department(c, 2027, "102"));
+    CHECK(!dw_config_key_department(c, 2027, "103")); /* 2026's, not 2027's */
+    CHECK(!dw_config_key_department(c, 2028, "103"));
+    CHECK(!dw_config_key_department(c, 2025, "103"));
+    CHECK(!dw_config_key_department(c, 2026, "10"));
+    CHECK(!dw_config_key_department(c, 2026, NULL));
+    CHECK(!dw_config_key_department(NULL, 2026, "103"));
+    dw_config_destroy(&c);
 }
 
 static void test_refusals_calendar(void)
@@ -712,6 +1034,17 @@ static void test_reload_check(void)
     snprintf(next->clock.as_of, sizeof next->clock.as_of, "2026-06-30");
     next->calendar.n_holidays = 2;
     next->calendar.workdays[0] = (dw_date_t){2027, 2, 6};
+    /* the route's keys all take effect at reload */
+    next->route.case_review_days = 5;
+    next->route.remind_workdays = 0;
+    next->route.hold_ack_workdays = 3;
+    next->route.tick_ms = 500;
+    next->route.budget_approved[1] = (dw_date_t){2027, 1, 20};
+    next->route.n_budget_approved = 2;
+    next->route.accounts_approved[0] = (dw_date_t){2026, 9, 1};
+    next->route.n_key_years = 0;
+    next->sections[0].n_reviewers = 0;
+    snprintf(next->sections[1].reviewers[0], sizeof next->sections[1].reviewers[0], "钱进");
     CHECK(dw_config_reload_check(running, next, err, sizeof err));
     next->notify.pub_hwm = 5000; /* restart */
     CHECK(!dw_config_reload_check(running, next, err, sizeof err));
@@ -742,7 +1075,19 @@ static void test_describe_and_kinds(void)
     CHECK(strstr(text, "\ncalendar.holidays (list of at most 400 dates YYYY-MM-DD; default \"[]\"; reload)\n") != NULL);
     CHECK(strstr(text, "\ncalendar.workdays (list of at most 400 Saturdays or Sundays YYYY-MM-DD; default \"[]\"; "
                        "reload)\n") != NULL);
+    CHECK(strstr(text, "\nroute.remind_workdays (integer 0..20; default \"2\"; reload)\n") != NULL);
+    CHECK(strstr(text, "\nroute.hold_ack_workdays (integer 1..30; default \"2\"; reload)\n") != NULL);
+    CHECK(strstr(text, "\nroute.tick_ms (integer 100..600000; default \"1000\"; reload)\n") != NULL);
+    CHECK(strstr(text, "\nroute.budget_approved (list of at most 400 dates YYYY-MM-DD, one per year; default \"[]\"; "
+                       "reload)\n") != NULL);
+    CHECK(strstr(text, "\nroute.accounts_approved (list of at most 400 dates YYYY-MM-DD, one per year; default "
+                       "\"[]\"; reload)\n") != NULL);
+    /* with its group: after the route's last key in the table, before the calendar */
+    CHECK(strstr(text, "\nroute.key_departments (list of at most 16; default none; reload)\n") != NULL);
+    CHECK(strstr(text, "route.accounts_approved (") < strstr(text, "route.key_departments ("));
+    CHECK(strstr(text, "route.key_departments (") < strstr(text, "calendar.holidays ("));
     CHECK(strstr(text, "\nsections (") != NULL);
+    CHECK(strstr(text, "reviewers") != NULL);
     static const char *const keys[] = {
         "instance",
         "log.level",
@@ -765,6 +1110,12 @@ static void test_describe_and_kinds(void)
         "notify.retention_days",
         "notify.pub_hwm",
         "route.case_review_days",
+        "route.remind_workdays",
+        "route.hold_ack_workdays",
+        "route.tick_ms",
+        "route.budget_approved",
+        "route.accounts_approved",
+        "route.key_departments",
         "calendar.holidays",
         "calendar.workdays",
         "clock.as_of",
@@ -806,6 +1157,9 @@ int main(void)
     test_refusals_keys();
     test_refusals_yaml();
     test_refusals_sections();
+    test_refusals_reviewers();
+    test_refusals_route();
+    test_lookups();
     test_refusals_calendar();
     test_calendar_loads();
     test_fixture_refusals();

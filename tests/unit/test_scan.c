@@ -178,6 +178,37 @@ static void test_trailing(void)
     CHECK_INT(scan_hex("80 c1"), DW_E_TRAILING);
 }
 
+/* dw_utf8_cut: a cut inside a character drops the whole character, and a
+ * text that snprintf left with half a character at its end is mended. */
+static void test_utf8_cut(void)
+{
+    char s[] = "预算abc"; /* 预 and 算 are 3 bytes each */
+    dw_utf8_cut(s, 4);
+    CHECK_STR(s, "预");
+    char whole[] = "预算abc";
+    dw_utf8_cut(whole, 100);
+    CHECK_STR(whole, "预算abc");
+    char at_boundary[] = "预算abc";
+    dw_utf8_cut(at_boundary, 6);
+    CHECK_STR(at_boundary, "预算");
+    char ascii[] = "abcdef";
+    dw_utf8_cut(ascii, 3);
+    CHECK_STR(ascii, "abc");
+    /* what snprintf leaves in 6 bytes: 预 and two bytes of 算 */
+    char cut[6];
+    const char *long_text = "预算";
+    memcpy(cut, long_text, 5);
+    cut[5] = '\0';
+    dw_utf8_cut(cut, strlen(cut));
+    CHECK_STR(cut, "预");
+    char four[] = "a\xF0\x9F\x98\x80"; /* a and one 4-byte character */
+    dw_utf8_cut(four, 4);
+    CHECK_STR(four, "a");
+    char none[] = "预";
+    dw_utf8_cut(none, 2);
+    CHECK_STR(none, "");
+}
+
 static void test_utf8(void)
 {
     dw_error_t err;
@@ -392,6 +423,7 @@ int main(void)
     test_truncated_prefixes();
     test_trailing();
     test_utf8();
+    test_utf8_cut();
     test_nul();
     test_ints();
     test_refused_types();
