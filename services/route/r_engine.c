@@ -220,6 +220,15 @@ static const char *actor_of(const dw_r_action_t *a)
     return a->system ? "dw-route" : a->actor;
 }
 
+/* Who a round's submitter is for the rules: a person of the bureau by name,
+ * a department as a whole (its own people are not known to the bureau, and a
+ * form its system sends and a recall one of its staff sends are the same
+ * department's). */
+static const char *identity_of(const dw_r_action_t *a, dw_r_role_t role, const dw_r_document_t *d)
+{
+    return role == DW_R_DEPARTMENT ? d->dept_code : actor_of(a);
+}
+
 static int record(dw_r_engine_t *self, dw_r_document_t *d, const dw_r_action_t *a, dw_r_role_t role, const char *from,
                   const char *title)
 {
@@ -301,7 +310,7 @@ int dw_r_engine_act(dw_r_engine_t *self, dw_r_document_t *d, const dw_r_action_t
                        .next_step_acted = d->next_step_acted};
     dw_r_request_t req = {.action = a->action,
                           .role = role,
-                          .actor = actor_of(a),
+                          .actor = identity_of(a, role, d),
                           .to_state = a->to_state,
                           .has_reason = (a->opinion && *a->opinion) || (a->comment && *a->comment)};
     const char *end = NULL;
@@ -328,7 +337,7 @@ int dw_r_engine_act(dw_r_engine_t *self, dw_r_document_t *d, const dw_r_action_t
     if (is_submission(a->action)) {
         if (d->submitted_by[0])
             d->round++;
-        snprintf(d->submitted_by, sizeof d->submitted_by, "%s", actor_of(a));
+        snprintf(d->submitted_by, sizeof d->submitted_by, "%s", identity_of(a, role, d));
         snprintf(d->submitted_from, sizeof d->submitted_from, "%s", from);
         d->next_step_acted = false;
     } else if (!a->system && !is(a->action, "recall")) {

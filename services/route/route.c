@@ -255,6 +255,8 @@ static int open_by_action(batch_t *b, const item_t *it)
     const char *kind = dw_obj_str(o, "doc_kind"), *doc_id = dw_obj_str(o, "doc_id");
     const char *dept = dw_obj_str(o, "dept_code"), *project = dw_obj_str(o, "project_code");
     int year = (int)int_of(o, "fiscal_year");
+    if (!kind || !doc_id)
+        return 0; /* required by the schema: dw-intake has refused such a message already */
     dw_error_t err;
     if (dw_r_docs_get(b->route->docs, kind, doc_id)) {
         dw_error_set(&err, DW_E_RULE, "W-OPEN-002", "%s %s exists already", kind, doc_id);

@@ -156,7 +156,7 @@ bool dw_v_check_section_known(const dw_v_subject_t *s, dw_v_finding_t *f)
     bool business_only = is(s, "budget.allocation");
     if (!business_only && dw_config_business_section(s->cfg, code))
         return false;
-    const char *names[DW_CFG_MAX_SECTIONS];
+    const char *names[DW_CFG_MAX_SECTIONS] = {0};
     size_t n = 0;
     for (size_t i = 0; i < s->cfg->n_sections; i++) {
         const dw_cfg_section_t *sec = &s->cfg->sections[i];
