@@ -9,7 +9,7 @@ CREATE TABLE documents (
     doc_kind        text        NOT NULL,           -- target_declaration | monitor_report | deviation_case | selfeval | reevaluation | results_summary
     doc_id          text        NOT NULL,
     fiscal_year     int         NOT NULL,
-    dept_code       text        NOT NULL,           -- the department it is about ('' for the bureau's own: a year's summary)
+    dept_code       text        NOT NULL,           -- the department it is about ('bureau' for the bureau's own: a year's summary)
     project_code    text,
     title           text        NOT NULL,           -- what it is, in words (项目名称, 监控期间)
     state           text        NOT NULL,

@@ -115,19 +115,18 @@ static int rectification_notice(dw_r_engine_t *e, dw_r_document_t *d, const dw_r
     const char *kind = "rectification";
     if (is(a->action, "reopen")) {
         kind = "correction_opinion";
-        snprintf(title, sizeof title, "关于调整%s绩效目标的通知", d->title);
+        snprintf(title, sizeof title, "关于调整%s的通知", d->title);
         snprintf(text, sizeof text,
-                 "经偏离处置审定，%s的绩效目标需调整。请于 %s 前按程序修改绩效目标后重新申报（财政部门审核后批复）。",
-                 d->title, due);
+                 "经偏离处置审定，%s需调整。请于 %s 前按程序修改绩效目标后重新申报（财政部门审核后批复）。", d->title,
+                 due);
     } else if (is(d->doc_kind, "target_declaration")) {
-        snprintf(title, sizeof title, "关于限期公开%s绩效目标的整改通知", d->title);
-        snprintf(
-            text, sizeof text,
-            "%s的绩效目标已随部门预算批复，未在规定时间内公开。请于 %s 前完成公开；逾期仍未公开的，将移送主管部门和"
-            "监察机关。",
-            d->title, due);
+        snprintf(title, sizeof title, "关于限期公开%s的整改通知", d->title);
+        snprintf(text, sizeof text,
+                 "%s已随部门预算批复，未在规定时间内公开。请于 %s 前完成公开；逾期仍未公开的，将移送主管部门和"
+                 "监察机关。",
+                 d->title, due);
     } else {
-        snprintf(title, sizeof title, "关于%s绩效运行监控问题的整改通知", d->title);
+        snprintf(title, sizeof title, "关于%s问题的整改通知", d->title);
         snprintf(text, sizeof text, "%s。审核意见：%s。请于 %s 前完成整改并报送整改情况。", step->title,
                  or_none(opinion_of(a)), due);
     }
@@ -193,9 +192,10 @@ static int reopen_targets(dw_r_engine_t *e, dw_r_document_t *c, const dw_r_actio
     }
     /* not declared through dualwatch, or under review already: the notice says it */
     char title[200], text[2000];
-    snprintf(title, sizeof title, "关于调整%s绩效目标的通知", c->title);
+    snprintf(title, sizeof title, "关于调整项目 %s 绩效目标的通知", c->project_code);
+    const dw_r_state_t *at = td ? dw_r_state(dw_r_procedure(td->doc_kind), td->state) : NULL;
     snprintf(text, sizeof text, "经偏离处置审定，项目 %s 的绩效目标需调整，请按程序修改绩效目标后重新申报。%s%s",
-             c->project_code, td ? "该项目绩效目标正在审核中：" : "", td ? td->state : "");
+             c->project_code, at ? "该项目绩效目标正处于：" : "", at ? at->title : "");
     return dw_r_notice(e, c, "correction_opinion", c->dept_code, title, text, NULL);
 }
 
@@ -205,7 +205,7 @@ static int disposition(dw_r_engine_t *e, dw_r_document_t *d, const dw_r_action_t
     if (is(d->decision, "suspend")) {
         /* 暂停实施 + 停止拨付: the treasury stops paying until a release */
         char title[200], text[2000];
-        snprintf(title, sizeof title, "关于暂停%s实施并停止拨付资金的通知", d->title);
+        snprintf(title, sizeof title, "关于暂停项目 %s 实施并停止拨付资金的通知", d->project_code);
         snprintf(text, sizeof text, "项目 %s 经偏离处置审定暂停实施，自即日起停止拨付资金。审定意见：%s",
                  d->project_code, or_none(reason));
         return instruction(e, d, "hold", reason) ||
@@ -238,10 +238,10 @@ static int referral(dw_r_engine_t *e, dw_r_document_t *d)
 {
     const char *supervision = dw_r_engine_holder(e, DW_R_SUPERVISION, d->dept_code);
     char title[200], text[2000];
-    snprintf(title, sizeof title, "关于%s绩效目标未按期公开的移送函", d->title);
+    snprintf(title, sizeof title, "关于%s未按期公开的移送函", d->title);
     snprintf(text, sizeof text,
-             "预算部门 %s 的%s绩效目标批复后未按期公开，限期整改后仍未公开，现移送主管部门和监察机关依规处理。",
-             d->dept_code, d->title);
+             "预算部门 %s 的%s批复后未按期公开，限期整改后仍未公开，现移送主管部门和监察机关依规处理。", d->dept_code,
+             d->title);
     return dw_r_notice(e, d, "referral", supervision, title, text, NULL) ||
                    dw_r_notice(e, d, "referral", d->dept_code, title, text, NULL)
                ? -1
@@ -253,8 +253,8 @@ static int feedback(dw_r_engine_t *e, dw_r_document_t *d, const dw_r_action_t *a
     char due[11], title[200], text[6000];
     date_text(d, due);
     snprintf(title, sizeof title, "绩效再评价结果反馈告知书（%s）", d->title);
-    snprintf(text, sizeof text, "%s绩效再评价结果：%s。请于 %s 前落实整改并报送整改情况。", d->title,
-             or_none(opinion_of(a)), due);
+    snprintf(text, sizeof text, "%s结果：%s。请于 %s 前落实整改并报送整改情况。", d->title, or_none(opinion_of(a)),
+             due);
     return dw_r_notice(e, d, "reevaluation_feedback", d->dept_code, title, text, d->has_due ? &d->due : NULL);
 }
 

@@ -23,7 +23,8 @@ typedef struct dw_harness {
     bool started;
 } dw_harness_t;
 
-/* Fresh directory, free ports, a config file (extra_yaml appended to it),
+/* Fresh directory, free ports, a config file (extra_yaml appended to it; a
+ * sections: of its own replaces the harness's),
  * the cluster and the services started, a database connection open.
  * Returns 0, or -1 after printing why. */
 int dw_harness_start(dw_harness_t *h, const char *name, const char *extra_yaml);
