@@ -50,6 +50,7 @@ typedef enum {
     DW_A_RULE_FORM_OVERDUE,       /* 监控表 not submitted by its due date */
     DW_A_RULE_FORM_NO_CAUSE,      /* a red/yellow indicator on a form with no deviation cause */
     DW_A_RULE_RECONCILIATION,     /* 国库 control totals differ from what was stored */
+    DW_A_RULE_TASK_OVERDUE,       /* a workflow step the department holds is past its due date (dw-route) */
     DW_A_N_RULES
 } dw_a_rule_kind_t;
 

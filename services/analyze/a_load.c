@@ -47,6 +47,12 @@ static const char *const sql_forms =
     "FROM f LEFT JOIN monitor_indicators m USING (fiscal_year, project_code, period_month, revision) "
     "ORDER BY f.project_code, m.item";
 
+static const char *const sql_tasks =
+    /* dw-route's documents waiting on the department past their due date: the earliest */
+    "SELECT DISTINCT ON (project_code) project_code, due_date::text, doc_kind || ' ' || doc_id FROM documents "
+    "WHERE fiscal_year = $1 AND closed_at IS NULL AND holder_role = 'department' AND due_date < $3 AND " IN_SET
+    " ORDER BY project_code, due_date, doc_kind, doc_id";
+
 static void copy_str(char *dst, size_t n, const char *src)
 {
     snprintf(dst, n, "%s", src);
@@ -321,6 +327,22 @@ static int load_selfevals(dw_pg_t *pg, const char *const *params, dw_a_projects_
     return 0;
 }
 
+static int load_tasks(dw_pg_t *pg, const char *const *params, dw_a_projects_t *out)
+{
+    PGresult *res = run(pg, sql_tasks, params);
+    if (!res)
+        return -1;
+    for (int r = 0; r < PQntuples(res); r++) {
+        dw_a_project_t *p = dw_a_projects_find(out, PQgetvalue(res, r, 0));
+        if (!p || !dw_date_parse(PQgetvalue(res, r, 1), &p->task_due))
+            continue;
+        p->has_task_overdue = true;
+        copy_str(p->task_doc, sizeof p->task_doc, PQgetvalue(res, r, 2));
+    }
+    PQclear(res);
+    return 0;
+}
+
 int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, size_t n_codes, dw_date_t as_of,
                        dw_a_projects_t *out)
 {
@@ -351,7 +373,7 @@ int dw_a_load_projects(dw_pg_t *pg, int fiscal_year, const char *const *codes, s
         goto out;
     }
     if (load_budget(pg, params, out) == 0 && load_months(pg, params, out) == 0 && load_targets(pg, params, out) == 0 &&
-        load_forms(pg, params, out) == 0 && load_selfevals(pg, params, out) == 0)
+        load_forms(pg, params, out) == 0 && load_selfevals(pg, params, out) == 0 && load_tasks(pg, params, out) == 0)
         rc = 0;
 out:
     dw_buf_free(&set);

@@ -86,6 +86,12 @@ typedef struct dw_a_project {
     dw_date_t form_submitted;
     int64_t form_executed_fen, form_projected_fen; /* executed to date, projected full year */
 
+    /* dw-route's documents the department holds past their due date (as of
+     * the judgment): the earliest due date, and that document. */
+    bool has_task_overdue;
+    dw_date_t task_due;
+    char task_doc[96]; /* "target_declaration TD-2026-P..." */
+
     /* The latest self-evaluation (year end): the department's own score. */
     bool has_selfeval;
     dw_decimal_t self_score;

@@ -843,6 +843,14 @@ static dw_date_t due_date(int year, const dw_a_form_round_t *round)
     return (dw_date_t){year, round->due_month, round->due_day > last ? last : round->due_day};
 }
 
+/* "逾期 黄灯，逾期>N天 红灯" for the rules that count days late; returns N. */
+static int64_t overdue_thresholds(const dw_a_rule_t *rule, dw_a_finding_t *f)
+{
+    int64_t red_after = whole(dw_a_rule_threshold(rule, "red_after_days"));
+    snprintf(f->thresholds, sizeof f->thresholds, "逾期 黄灯，逾期>%" PRId64 "天 红灯", red_after);
+    return red_after;
+}
+
 static void rule_form_overdue(const dw_a_catalogue_t *cat, const dw_a_project_t *p, dw_a_progress_t tp, dw_date_t as_of,
                               sink_t *k)
 {
@@ -859,8 +867,7 @@ static void rule_form_overdue(const dw_a_catalogue_t *cat, const dw_a_project_t 
         return;
     dw_a_finding_t *f = next(k);
     start(f, rule, "");
-    int64_t red_after = whole(dw_a_rule_threshold(rule, "red_after_days"));
-    snprintf(f->thresholds, sizeof f->thresholds, "逾期 黄灯，逾期>%" PRId64 "天 红灯", red_after);
+    int64_t red_after = overdue_thresholds(rule, f);
     scene_t s = scene_of(p, tp, as_of);
     dw_date_t due = due_date(p->fiscal_year, round);
     date_text(due, s.due);
@@ -909,6 +916,31 @@ static void rule_form_no_cause(const dw_a_catalogue_t *cat, const dw_a_project_t
     }
 }
 
+/* ---- 11. task_overdue: 流程事项逾期未办 --------------------------------------- */
+
+/* The department has not acted on a workflow step of dw-route by its due
+ * date (a declaration to revise, a form to complete, a rectification to
+ * report, targets to publish): the overdue fact dw-route records counts in
+ * the project's timeliness. */
+static void rule_task_overdue(const dw_a_catalogue_t *cat, const dw_a_project_t *p, dw_a_progress_t tp, dw_date_t as_of,
+                              sink_t *k)
+{
+    const dw_a_rule_t *rule = enabled_rule(cat, DW_A_RULE_TASK_OVERDUE);
+    if (!rule || !p->has_task_overdue)
+        return;
+    dw_a_finding_t *f = next(k);
+    start(f, rule, "");
+    int64_t red_after = overdue_thresholds(rule, f);
+    scene_t s = scene_of(p, tp, as_of);
+    date_text(p->task_due, s.due);
+    int64_t late = dw_date_diff_days(as_of, p->task_due);
+    snprintf(s.days, sizeof s.days, "%" PRId64, late);
+    set_text(f->expected, sizeof f->expected, s.due);
+    set_text(f->actual, sizeof f->actual, p->task_doc);
+    conclude(f, late <= red_after ? DW_A_YELLOW : DW_A_RED, &s);
+    emit(k);
+}
+
 /* ---- evaluation ------------------------------------------------------------ */
 
 size_t dw_a_rules_evaluate(const dw_a_catalogue_t *cat, const dw_a_project_t *p, dw_a_progress_t tp, dw_date_t as_of,
@@ -927,6 +959,7 @@ size_t dw_a_rules_evaluate(const dw_a_catalogue_t *cat, const dw_a_project_t *p,
     rule_compliance(cat, p, tp, as_of, &k);
     rule_form_overdue(cat, p, tp, as_of, &k);
     rule_form_no_cause(cat, p, tp, as_of, &k);
+    rule_task_overdue(cat, p, tp, as_of, &k);
     return k.n;
 }
 

@@ -531,7 +531,8 @@ static bool opens_case(const dw_config_t *cfg, const dw_obj_t *a)
     const char *event = dw_obj_str(a, "event"), *level = dw_obj_str(a, "level");
     const char *previous = dw_obj_str(a, "previous_level");
     bool raised_or_worse = is(event, "raised") || (is(event, "changed") && !is(previous, "red"));
-    if (!raised_or_worse)
+    /* a late workflow step is followed up by its own deadline's escalation, not a case about the project */
+    if (!raised_or_worse || is(dw_obj_str(a, "rule_id"), "task_overdue"))
         return false;
     if (is(level, "red"))
         return true;

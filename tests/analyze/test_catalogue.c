@@ -188,6 +188,7 @@ static const want_rule_t shipped[DW_A_N_RULES] = {
     {"form_overdue", DW_A_TIMELINESS, "绩效监控表逾期未报", {"red_after_days"}, {15}, 1},
     {"form_no_cause", DW_A_EFFECTIVENESS, "偏离指标未说明原因", {0}, {0}, 0},
     {"reconciliation", DW_A_COMPLIANCE, "国库对账不符", {0}, {0}, 0},
+    {"task_overdue", DW_A_TIMELINESS, "流程事项逾期未办", {"red_after_days"}, {10}, 1},
 };
 
 static void check_shipped_values(const dw_a_catalogue_t *c)
@@ -320,7 +321,12 @@ static void test_accepted(void)
 {
     dw_a_catalogue_t *c = LOAD_WITH(0, NULL); /* the base as it is */
     if (c) {
-        const dw_a_rule_t *r = dw_a_catalogue_rule(c, DW_A_RULE_EXEC_TIME);
+        const dw_a_rule_t *r = dw_a_catalogue_rule(c, DW_A_RULE_TASK_OVERDUE);
+        /* a rule added later that the file leaves out: off, named */
+        CHECK(!r->enabled && r->line == 0);
+        CHECK_STR(r->id, "task_overdue");
+        CHECK_STR(r->title, "流程事项逾期未办");
+        r = dw_a_catalogue_rule(c, DW_A_RULE_EXEC_TIME);
         CHECK(r->enabled); /* enabled left out: true */
         CHECK_INT(r->line, 14);
         CHECK_STR(r->message, "执行率{exec_rate}");

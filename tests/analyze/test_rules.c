@@ -75,6 +75,9 @@ static const char CATALOGUE[] =
     "  - {id: form_overdue, category: timeliness, title: 绩效监控表逾期未报, thresholds: {red_after_days: \"15\"}, "
     "message: \"{period}绩效运行监控表应于{due}前报送，已逾期{days}天（{thresholds}）\", "
     "disposition: {yellow: none, red: serious}}\n"
+    "  - {id: task_overdue, category: timeliness, title: 流程事项逾期未办, thresholds: {red_after_days: \"10\"}, "
+    "message: \"流程事项（{actual}）应于{due}前办理，已逾期{days}天（{thresholds}）\", "
+    "disposition: {yellow: none, red: serious}}\n"
     "  - {id: form_no_cause, category: effectiveness, title: 偏离指标未说明原因, "
     "message: \"{period}监控表中指标{indicator}偏离绩效目标，未说明偏差原因\", " OBJ_SER "}\n"
     "  - {id: reconciliation, category: compliance, title: 国库对账不符, "
@@ -744,6 +747,35 @@ static void test_compliance(void)
     CHECK_INT(light(DW_A_RULE_OVER_BUDGET, ""), DW_A_GREEN);
 }
 
+/* ---- 11. task_overdue ---------------------------------------------------------- */
+
+static void test_task_overdue(void)
+{
+    dw_a_project_t p;
+    project(&p);
+    /* nothing the department holds is late: no finding */
+    evaluate(&p, progress(286, 365), day(2026, 10, 13));
+    CHECK_INT(light(DW_A_RULE_TASK_OVERDUE, ""), NONE);
+    /* a form due Saturday 10 October (a working day), judged on the 13th: 3 days late, yellow */
+    p.has_task_overdue = true;
+    p.task_due = day(2026, 10, 10);
+    snprintf(p.task_doc, sizeof p.task_doc, "monitor_report MR-2026-P2026-101-001-09");
+    evaluate(&p, progress(286, 365), day(2026, 10, 13));
+    const dw_a_finding_t *f = of(DW_A_RULE_TASK_OVERDUE, "");
+    CHECK(f && f->light == DW_A_YELLOW && f->disposition == DW_A_DISPOSE_NONE);
+    CHECK_STR(f ? f->expected : NULL, "2026-10-10");
+    CHECK_STR(f ? f->actual : NULL, "monitor_report MR-2026-P2026-101-001-09");
+    /* 10 days late still yellow (10-20); 11 days red (10-21) */
+    evaluate(&p, progress(293, 365), day(2026, 10, 20));
+    CHECK_INT(light(DW_A_RULE_TASK_OVERDUE, ""), DW_A_YELLOW);
+    evaluate(&p, progress(294, 365), day(2026, 10, 21));
+    f = of(DW_A_RULE_TASK_OVERDUE, "");
+    CHECK(f && f->light == DW_A_RED && f->disposition == DW_A_DISPOSE_SERIOUS);
+    CHECK_STR(f ? f->message : NULL,
+              "流程事项（monitor_report MR-2026-P2026-101-001-09）应于2026-10-10前办理，已逾期11天"
+              "（逾期 黄灯，逾期>10天 红灯）");
+}
+
 /* ---- 8. form_overdue ---------------------------------------------------------- */
 
 static void test_form_overdue(void)
@@ -951,6 +983,7 @@ int main(void)
     test_idle_new();
     test_compliance();
     test_form_overdue();
+    test_task_overdue();
     test_form_no_cause();
     test_reconciliation();
     test_worst_capacity_disabled();

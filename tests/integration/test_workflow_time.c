@@ -20,7 +20,9 @@
  *   days (10 Oct, 12 Oct): one reminder; the hold is unconfirmed past 8 Oct:
  *   the case escalates to 综合股 (no_ack); the monitoring round of months
  *   1-9 has ended: each project gets its form task, due 10 October.
- * Tuesday 13 October (restart): the declaration is overdue (due 12 Oct): a
+ * Tuesday 13 October (restart): the forms due 10 October are 3 days late:
+ *   dw-analyze raises 流程事项逾期未办, yellow, for each project (no case
+ *   opens for it); the declaration is overdue (due 12 Oct): a
  *   reminder to biz_edu, an escalation to 综合股, an overdue notice; the
  *   treasury confirms the hold (on_hold), 综合股 releases it
  *   (treasury.release.P2026-101-001.), a payment dated that day comes out
@@ -52,7 +54,8 @@
     "  tick_ms: 200\n"                                                                                              \
     "  open_monitoring_rounds: true\n"
 
-/* Rewrites clock.as_of in the harness's configuration and restarts dw-route. */
+/* Rewrites clock.as_of in the harness's configuration and restarts dw-route
+ * and dw-analyze (which judges every project again for the new date). */
 static void restart_route_on(dw_harness_t *h, const char *as_of)
 {
     FILE *f = fopen(h->config, "r");
@@ -70,11 +73,14 @@ static void restart_route_on(dw_harness_t *h, const char *as_of)
     CHECK(f && fwrite(text, 1, n, f) == n);
     if (f)
         fclose(f);
-    int pid = dw_test_service_pid(h, "route");
-    CHECK(pid > 1 && kill(pid, SIGTERM) == 0);
-    for (int i = 0; i < 200 && dw_test_process_alive(pid); i++)
-        dw_harness_sleep_ms(50);
-    CHECK(!dw_test_process_alive(pid));
+    const char *services[2] = {"route", "analyze"};
+    for (int k = 0; k < 2; k++) {
+        int pid = dw_test_service_pid(h, services[k]);
+        CHECK(pid > 1 && kill(pid, SIGTERM) == 0);
+        for (int i = 0; i < 200 && dw_test_process_alive(pid); i++)
+            dw_harness_sleep_ms(50);
+        CHECK(!dw_test_process_alive(pid));
+    }
     CHECK(dw_harness_script(h, "start") == 0);
 }
 
@@ -232,6 +238,13 @@ int main(void)
     /* the escalation is a task event on 综合股's topic about biz_edu's task */
     CHECK_INT(
         wait_int(&h, "SELECT count(*) FROM outbox WHERE topic = 'task.comprehensive.' AND stream = 'task'", 3) >= 3, 1);
+
+    /* the forms due 10 October are 3 days late: dw-analyze's timeliness rule sees them, yellow, and opens no case */
+    CHECK_INT(wait_int(&h,
+                       "SELECT count(*) FROM alerts WHERE rule_id = 'task_overdue' AND level = 'yellow' "
+                       "AND status = 'open' AND expected = '2026-10-10' AND actual LIKE 'monitor_report MR-2026-%'",
+                       2),
+              2);
 
     SEND(hold_ack("H-1", 1, "hold", "2026-10-13"));
     CHECK_INT(wait_int(&h, "SELECT count(*) FROM documents WHERE doc_kind = 'deviation_case' AND state = 'on_hold'", 1),
